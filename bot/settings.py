@@ -1,0 +1,145 @@
+"""Every setting Cunwu reads, declared once: name, default, help.
+
+The CLI's ``cunwu settings``, the README table and a test are all driven by ``SETTINGS``.
+Defaults work from a clean checkout: SQLite under ./var, the fake WeChat server, localhost.
+Secrets are never settings with defaults: they are generated into ``$CUNWU_HOME/secrets.json``
+on first run (mode 0600) and never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("CUNWU_HOME", "./var", "Data directory: SQLite file, rendered PDFs, secrets."),
+    Setting("CUNWU_DATABASE_URL", "", "Database URL; empty means sqlite://$CUNWU_HOME/cunwu.sqlite3. "
+            "Use postgres://user@host:5432/db for scale."),
+    Setting("CUNWU_PUBLIC_URL", "http://127.0.0.1:8080",
+            "Address printed in QR codes and links (no trailing slash)."),
+    Setting("CUNWU_WECHAT", "fake", "fake: built-in fake WeChat server; live: the real platforms."),
+    Setting("CUNWU_WECOM_API_BASE", "",
+            "WeCom API base; empty means the fake server in fake mode, "
+            "https://qyapi.weixin.qq.com in live mode."),
+    Setting("CUNWU_HOST", "127.0.0.1", "Address `cunwu serve` listens on."),
+    Setting("CUNWU_PORT", "8080", "Port `cunwu serve` listens on."),
+    Setting("CUNWU_PDF_FONT", "", "Path to a TrueType (.ttf/.ttc) CJK font; empty: the bundled "
+            "WenQuanYi Micro Hei."),
+    Setting("CUNWU_PUBLICITY_DAYS", "7", "公示期 of payout lists in natural days (at least 7)."),
+    Setting("CUNWU_WORKER_INTERVAL", "2", "Seconds between delivery-worker polls when idle."),
+    Setting("CUNWU_DELIVERY_LEASE", "60", "Seconds a worker holds a delivery before it may be "
+            "reclaimed by the sweeper."),
+    Setting("CUNWU_LOG_LEVEL", "INFO", "Python logging level."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Config:
+    home: Path
+    database_url: str
+    public_url: str
+    wechat_mode: str
+    wecom_api_base: str
+    host: str
+    port: int
+    pdf_font: str
+    publicity_days: int
+    worker_interval: float
+    delivery_lease: int
+    log_level: str
+
+    @property
+    def files_dir(self) -> Path:
+        return self.home / "files"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _raw(env: dict[str, str], name: str) -> str:
+    return env.get(name, _BY_NAME[name].default).strip()
+
+
+def load_config(env: dict[str, str] | None = None) -> Config:
+    """Read settings from the environment; raise ValueError naming the bad setting."""
+    env = dict(os.environ) if env is None else env
+    home = Path(_raw(env, "CUNWU_HOME")).expanduser().resolve()
+    database_url = _raw(env, "CUNWU_DATABASE_URL") or f"sqlite://{home / 'cunwu.sqlite3'}"
+    mode = _raw(env, "CUNWU_WECHAT")
+    if mode not in ("fake", "live"):
+        raise ValueError(f"CUNWU_WECHAT must be 'fake' or 'live', not {mode!r}")
+    public_url = _raw(env, "CUNWU_PUBLIC_URL").rstrip("/")
+    port = _int(env, "CUNWU_PORT")
+    api_base = _raw(env, "CUNWU_WECOM_API_BASE")
+    if not api_base:
+        api_base = f"{public_url}/_fake/wechat" if mode == "fake" else "https://qyapi.weixin.qq.com"
+    days = _int(env, "CUNWU_PUBLICITY_DAYS")
+    if days < 7:
+        raise ValueError("CUNWU_PUBLICITY_DAYS must be at least 7 (公示期不少于7天)")
+    return Config(
+        home=home,
+        database_url=database_url,
+        public_url=public_url,
+        wechat_mode=mode,
+        wecom_api_base=api_base.rstrip("/"),
+        host=_raw(env, "CUNWU_HOST"),
+        port=port,
+        pdf_font=_raw(env, "CUNWU_PDF_FONT"),
+        publicity_days=days,
+        worker_interval=float(_int(env, "CUNWU_WORKER_INTERVAL")),
+        delivery_lease=_int(env, "CUNWU_DELIVERY_LEASE"),
+        log_level=_raw(env, "CUNWU_LOG_LEVEL").upper(),
+    )
+
+
+def _int(env: dict[str, str], name: str) -> int:
+    value = _raw(env, name)
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Keys generated on first run. repr() never shows them."""
+
+    data_key: bytes      # AES-256-GCM key for ID and bank numbers at rest
+    lookup_key: bytes    # HMAC-SHA256 key for look-up / duplicate hashes
+
+    def __repr__(self) -> str:
+        return "Secrets(<redacted>)"
+
+
+def load_secrets(home: Path) -> Secrets:
+    """Load ``secrets.json`` from the data directory, creating it (0600) if missing."""
+    path = home / "secrets.json"
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        payload: dict[str, Any] = {
+            "data_key": secrets.token_hex(32),
+            "lookup_key": secrets.token_hex(32),
+        }
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(payload, fh)
+    payload = json.loads(path.read_text())
+    return Secrets(
+        data_key=bytes.fromhex(payload["data_key"]),
+        lookup_key=bytes.fromhex(payload["lookup_key"]),
+    )

@@ -1,0 +1,1 @@
+"""WeChat / WeCom channel clients."""

@@ -1,0 +1,140 @@
+"""Notices, their immutable published versions, the delivery outbox and the audit log."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from notices.ledgers.models import PayoutBatch, PayoutRow  # noqa: F401  (one app, one registry)
+from villages.models import ChannelTarget, Region, Staff
+
+
+class NoticeKind(StrEnum):
+    PAYOUT_VILLAGE = "payout_village"     # 补贴发放公示（村）
+    PAYOUT_SUMMARY = "payout_summary"     # 补贴发放汇总表（乡镇）
+
+
+class NoticeState(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+class VersionStatus(StrEnum):
+    CURRENT = "current"
+    SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class Notice(Model):
+    """A matter to disclose. Public content lives in versions, this row is the workflow."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(NoticeKind, max_length=30)
+    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "villages.Region", related_name="notices", on_delete=fields.RESTRICT
+    )
+    batch: fields.ForeignKeyNullableRelation[PayoutBatch] = fields.ForeignKeyField(
+        "notices.PayoutBatch", related_name="notices", null=True, on_delete=fields.RESTRICT
+    )
+    title = fields.CharField(max_length=200)
+    state = fields.CharEnumField(NoticeState, max_length=20, default=NoticeState.DRAFT)
+    # The public content as drafted, and the batch revision it was drafted from.
+    draft_content = fields.JSONField()
+    draft_sha256 = fields.CharField(max_length=64)
+    batch_revision = fields.IntField(default=0)
+    author: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "villages.Staff", related_name="authored_notices", on_delete=fields.RESTRICT
+    )
+    reviewer: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "villages.Staff", related_name="reviewed_notices", null=True, on_delete=fields.RESTRICT
+    )
+    approved_sha256 = fields.CharField(max_length=64, default="")
+    reject_reason = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "notice"
+        indexes = (("region_id", "state"), ("batch_id", "kind"))
+
+
+class NoticeVersion(Model):
+    """What was published, frozen: every channel renders from exactly this."""
+
+    id = fields.IntField(primary_key=True)
+    notice: fields.ForeignKeyRelation[Notice] = fields.ForeignKeyField(
+        "notices.Notice", related_name="versions", on_delete=fields.RESTRICT
+    )
+    number = fields.IntField()
+    content = fields.JSONField()
+    fingerprint = fields.CharField(max_length=64, unique=True)
+    verify_code = fields.CharField(max_length=8, unique=True)
+    status = fields.CharEnumField(VersionStatus, max_length=20, default=VersionStatus.CURRENT)
+    period_start = fields.DateField()
+    period_end = fields.DateField()
+    published_at = fields.DatetimeField()
+    published_by: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "villages.Staff", related_name="published_versions", on_delete=fields.RESTRICT
+    )
+    pdf_file = fields.CharField(max_length=255)   # name inside the file store
+
+    class Meta:
+        table = "notice_version"
+        unique_together = (("notice", "number"),)
+
+
+class Delivery(Model):
+    """Outbox row: one (version, channel target). Written with the publication itself."""
+
+    id = fields.BigIntField(primary_key=True)
+    version: fields.ForeignKeyRelation[NoticeVersion] = fields.ForeignKeyField(
+        "notices.NoticeVersion", related_name="deliveries", on_delete=fields.RESTRICT
+    )
+    target: fields.ForeignKeyRelation[ChannelTarget] = fields.ForeignKeyField(
+        "villages.ChannelTarget", related_name="deliveries", on_delete=fields.RESTRICT
+    )
+    state = fields.CharEnumField(DeliveryState, max_length=25, default=DeliveryState.PENDING)
+    attempts = fields.IntField(default=0)
+    # Messages of this delivery already accepted by the platform; a retry resumes after
+    # them, so a crash can duplicate at most the one message in flight.
+    steps_done = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    lease_until = fields.DatetimeField(null=True)
+    last_error = fields.CharField(max_length=500, default="")
+    platform_ids = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    delivered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "delivery"
+        unique_together = (("version", "target"),)
+        indexes = (("state", "next_attempt_at"),)
+
+
+class AuditEvent(Model):
+    """Append-only, hash-chained record of who did what."""
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField()
+    actor = fields.CharField(max_length=50)
+    action = fields.CharField(max_length=50)
+    subject = fields.CharField(max_length=100)
+    detail = fields.JSONField(default=dict)
+    prev_hash = fields.CharField(max_length=64)
+    hash = fields.CharField(max_length=64, unique=True)
+
+    class Meta:
+        table = "audit_event"

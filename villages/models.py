@@ -1,0 +1,89 @@
+"""Regions (county → township → village), staff and the channel targets of each village."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Level(StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+
+
+class Role(StrEnum):
+    COUNTY_ADMIN = "county_admin"
+    TOWNSHIP_CLERK = "township_clerk"
+    TOWNSHIP_REVIEWER = "township_reviewer"
+    VILLAGE_CADRE = "village_cadre"
+    VILLAGE_SUPERVISOR = "village_supervisor"
+
+
+class ChannelKind(StrEnum):
+    WECOM_ROBOT = "wecom_robot"
+
+
+class Region(Model):
+    """One unit of the 统计用区划代码 tree. Its code is the stable 12-digit code."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=12, unique=True)
+    name = fields.CharField(max_length=100)
+    level = fields.CharEnumField(Level, max_length=10)
+    parent: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
+        "villages.Region", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    # 监督电话 printed on every board page of this township's notices.
+    supervision_phone = fields.CharField(max_length=30, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "region"
+        indexes = (("parent_id", "level"),)
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class Staff(Model):
+    """A person who acts in Cunwu. The scope bounds what they may see and do."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=50, unique=True)
+    display_name = fields.CharField(max_length=50, default="")
+    role = fields.CharEnumField(Role, max_length=20)
+    scope: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "villages.Region", related_name="staff", on_delete=fields.RESTRICT
+    )
+    password_hash = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "staff"
+
+
+class ChannelTarget(Model):
+    """A place a village's notices are delivered to, e.g. the cadres' WeCom group robot.
+
+    ``address`` is the platform's credential for the place (a robot webhook key): a secret,
+    never logged or shown in full.
+    """
+
+    id = fields.IntField(primary_key=True)
+    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "villages.Region", related_name="channel_targets", on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(ChannelKind, max_length=20)
+    name = fields.CharField(max_length=100)
+    address = fields.CharField(max_length=200)
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "channel_target"
+        unique_together = (("region", "kind", "address"),)
