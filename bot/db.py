@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
@@ -25,6 +26,11 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 async def open_database(database_url: str, *, run_migrations: bool = True) -> None:
     """Bring the schema up to date, then connect the ORM."""
     config = tortoise_config(database_url)
+    if database_url.startswith("sqlite://"):
+        # aiosqlite hangs rather than raising when the file's folder is missing.
+        path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
     if run_migrations:
         await migrate(config=config)
         await Tortoise.close_connections()

@@ -25,7 +25,8 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("CUNWU_HOME", "./var", "Data directory: SQLite file, rendered PDFs, secrets."),
-    Setting("CUNWU_DATABASE_URL", "", "Database URL; empty means sqlite://$CUNWU_HOME/cunwu.sqlite3. "
+    Setting("CUNWU_DATABASE_URL", "",
+            "Database URL; empty means sqlite://$CUNWU_HOME/cunwu.sqlite3. "
             "Use postgres://user@host:5432/db for scale."),
     Setting("CUNWU_PUBLIC_URL", "http://127.0.0.1:8080",
             "Address printed in QR codes and links (no trailing slash)."),

@@ -1,0 +1,98 @@
+"""The aiohttp application: one ``create_app``, every resource in ``cleanup_ctx``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from bot.db import close_database, open_database
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Config
+from bot.wechat.robot import WeComRobotClient
+from bot.worker import DeliveryWorker
+from notices import views as notice_views
+from notices.web import error_middleware
+from villages.models import ChannelKind, ChannelTarget
+
+log = logging.getLogger("cunwu.app")
+RUNTIME = web.AppKey("runtime", Runtime)
+WORKER = web.AppKey("worker", DeliveryWorker)
+
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Access log without query strings: a robot webhook key travels as ``?key=``."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %d %.0fms", request.remote, request.method, request.path,
+                         response.status, time * 1000)
+
+
+@contextlib.asynccontextmanager
+async def worker_session(runtime: Runtime) -> AsyncIterator[DeliveryWorker]:
+    timeout = aiohttp.ClientTimeout(total=15)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        robot = WeComRobotClient(session, base_url=runtime.config.wecom_api_base, timeout_s=10)
+        yield DeliveryWorker(robot, runtime.store, public_url=runtime.config.public_url,
+                             lease_s=runtime.config.delivery_lease)
+
+
+def create_app(config: Config, *, with_worker: bool = True) -> web.Application:
+    app = web.Application(middlewares=[error_middleware], client_max_size=25 * 1024 * 1024)
+    runtime = build_runtime(config)
+    app[RUNTIME] = runtime
+    notice_views.setup(app, runtime)
+
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        await open_database(config.database_url)
+        yield
+        await close_database()
+
+    app.cleanup_ctx.append(database)
+
+    if config.wechat_mode == "fake":
+        from bot.fake_wechat import FAKE_STATE, create_fake_wechat_app
+        fake = create_fake_wechat_app()
+        app.add_subapp("/_fake/wechat", fake)
+
+        async def register_robots(app: web.Application) -> AsyncIterator[None]:
+            # In the fake world every registered robot exists, as if its cadre made it.
+            state = fake[FAKE_STATE]
+            for target in await ChannelTarget.filter(kind=ChannelKind.WECOM_ROBOT, active=True):
+                state.add_robot(target.address, target.name)
+            yield
+
+        app.cleanup_ctx.append(register_robots)
+        app.router.add_get("/dev/wechat", _redirect_to_fake_dev)
+
+    if with_worker:
+        async def delivery_worker(app: web.Application) -> AsyncIterator[None]:
+            stop = asyncio.Event()
+            async with worker_session(runtime) as worker:
+                app[WORKER] = worker
+                task = asyncio.create_task(worker.run_forever(config.worker_interval, stop))
+                yield
+                stop.set()
+                await task
+
+        app.cleanup_ctx.append(delivery_worker)
+    return app
+
+
+async def _redirect_to_fake_dev(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound("/_fake/wechat/dev")
+
+
+def run_server(config: Config, *, host: str, port: int, with_worker: bool) -> None:
+    if with_worker and not config.is_sqlite:
+        log.info("PostgreSQL: run `cunwu worker` processes for deliveries as well")
+    app = create_app(config, with_worker=with_worker)
+    print(f"Cunwu 村务公开 serving on http://{host}:{port}/  "
+          f"(fake WeChat: http://{host}:{port}/dev/wechat)", flush=True)
+    web.run_app(app, host=host, port=port, access_log_class=PathOnlyAccessLogger,
+                print=None)

@@ -1,0 +1,196 @@
+"""``cunwu``: the command line. Parsing and output here; the work is in bot.commands.
+
+Conventions other tools script against: ``--json`` prints one JSON document on stdout and
+messages go to stderr; a refused action exits 1 and says why; bad usage exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from bot import commands
+from bot.settings import SETTINGS, load_config
+from villages.errors import CunwuError
+
+Handler = Callable[[argparse.Namespace], Any]
+
+
+def _actor(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as", dest="actor", default="admin", metavar="USER",
+                   help="who is doing this (default: admin)")
+
+
+def _json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cunwu", description="村务公开：补贴与村级财务公示，一次发布，处处一致。")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create the database (and load the demo county)")
+    p.add_argument("--demo", action="store_true",
+                   help="load and publish the demo county (idempotent)")
+    _json(p)
+    p.set_defaults(handler=commands.init)
+
+    p = sub.add_parser("serve", help="serve the web pages (and run the worker on SQLite)")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--no-worker", action="store_true", help="don't run deliveries in-process")
+    p.set_defaults(handler=commands.serve)
+
+    p = sub.add_parser("worker", help="deliver queued notices to WeChat channels")
+    p.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
+    _json(p)
+    p.set_defaults(handler=commands.worker)
+
+    p = sub.add_parser("settings", help="list every setting with its value and help")
+    _json(p)
+    p.set_defaults(handler=commands.settings)
+
+    regions = sub.add_parser("regions", help="townships and villages").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    p = regions.add_parser("import", help="load regions from a CSV of 统计用区划代码 (code,name)")
+    p.add_argument("file")
+    _json(p)
+    p.set_defaults(handler=commands.regions_import)
+
+    user = sub.add_parser("user", help="staff accounts").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    p = user.add_parser("add", help="add a person or change their role and scope")
+    p.add_argument("name")
+    p.add_argument("--role", required=True,
+                   help="county_admin|township_clerk|township_reviewer|village_cadre|"
+                        "village_supervisor")
+    p.add_argument("--scope", required=True, help="12-digit code of the region they look after")
+    p.add_argument("--display-name", default="")
+    _json(p)
+    p.set_defaults(handler=commands.user_add)
+
+    robot = sub.add_parser("robot", help="WeCom group robots of villages").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    p = robot.add_parser("add", help="register a village's WeCom group robot webhook key")
+    p.add_argument("village", help="12-digit village code")
+    p.add_argument("--key", required=True, help="the webhook key (secret)")
+    p.add_argument("--name", required=True, help="group name, e.g. 东湖村村务工作群")
+    _json(p)
+    p.set_defaults(handler=commands.robot_add)
+
+    imp = sub.add_parser("import", help="import ledgers").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    p = imp.add_parser("payouts", help="import a payout sheet (.xlsx/.xls/.csv) as a batch")
+    p.add_argument("file")
+    p.add_argument("--township", required=True, help="12-digit township code")
+    p.add_argument("--program", required=True, help="e.g. 耕地地力保护补贴")
+    p.add_argument("--year", required=True, type=int)
+    p.add_argument("--dry-run", action="store_true", help="validate only, store nothing")
+    p.add_argument("--accept-warnings", action="store_true")
+    _actor(p)
+    _json(p)
+    p.set_defaults(handler=commands.import_payouts)
+
+    notice = sub.add_parser("notice", help="draft, review and publish notices").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    p = notice.add_parser("create", help="draft the village notices and township summary")
+    p.add_argument("--batch", type=int, required=True)
+    _actor(p)
+    _json(p)
+    p.set_defaults(handler=commands.notice_create)
+    p = notice.add_parser("list", help="list notices")
+    p.add_argument("--township")
+    p.add_argument("--village")
+    p.add_argument("--state")
+    p.add_argument("--batch", type=int)
+    _json(p)
+    p.set_defaults(handler=commands.notice_list)
+    p = notice.add_parser("show", help="one notice with its versions and deliveries")
+    p.add_argument("id", type=int)
+    _json(p)
+    p.set_defaults(handler=commands.notice_show)
+    for action in ("submit", "approve", "reject", "publish"):
+        p = notice.add_parser(action, help=f"{action} a notice, or every notice of a batch")
+        target = p.add_mutually_exclusive_group(required=True)
+        target.add_argument("id", type=int, nargs="?")
+        target.add_argument("--batch", type=int)
+        if action == "reject":
+            p.add_argument("--reason", required=True)
+        _actor(p)
+        _json(p)
+        p.set_defaults(handler=commands.notice_transition, transition=action)
+
+    p = sub.add_parser("render", help="write the board PDF of a notice")
+    p.add_argument("notice", type=int, help="notice id")
+    p.add_argument("-o", "--output", required=True, help="PDF file to write")
+    _json(p)
+    p.set_defaults(handler=commands.render)
+
+    p = sub.add_parser("verify", help="check a verify code: current, superseded or withdrawn")
+    p.add_argument("code")
+    _json(p)
+    p.set_defaults(handler=commands.verify)
+    return parser
+
+
+def emit(args: argparse.Namespace, result: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    elif text:
+        print(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config()
+    except ValueError as exc:
+        print(f"设置有误 / bad setting: {exc}", file=sys.stderr)
+        return 2
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
+    logging.basicConfig(level=config.log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        outcome = args.handler(args, config)
+        if asyncio.iscoroutine(outcome):
+            outcome = asyncio.run(outcome)
+    except CunwuError as exc:
+        if getattr(args, "json", False):
+            print(json.dumps(exc.as_dict(), ensure_ascii=False, indent=2, default=str))
+        print(f"错误 / error: {exc.message}", file=sys.stderr)
+        _print_details(exc.details)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    if outcome is None:
+        return 0
+    result, text = outcome
+    emit(args, result, text)
+    return 0
+
+
+def _print_details(details: Any) -> None:
+    problems = details.get("problems") if isinstance(details, dict) else details
+    if isinstance(problems, list):
+        for item in problems[:50]:
+            if isinstance(item, dict):
+                where = " ".join(f"{k}={item[k]}" for k in ("sheet", "row", "column", "value")
+                                 if item.get(k) not in (None, ""))
+                print(f"  - {where}: {item.get('message', '')}", file=sys.stderr)
+        if len(problems) > 50:
+            print(f"  … 另有 {len(problems) - 50} 处", file=sys.stderr)
+
+
+def settings_rows(config_env: dict[str, str]) -> list[dict[str, str]]:
+    return [{"name": s.name, "default": s.default, "value": config_env.get(s.name, s.default),
+             "help": s.help} for s in SETTINGS]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

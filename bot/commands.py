@@ -1,0 +1,226 @@
+"""What each ``cunwu`` command does. Each returns (JSON-able result, human text)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+from bot.runtime import ensure_admin, opened
+from bot.settings import SETTINGS, Config
+from notices import lifecycle, public
+from notices.fingerprint import format_code
+from notices.ledgers.services import import_payouts as import_payout_sheet
+from notices.models import Delivery, Notice, NoticeVersion
+from notices.money import format_fen
+from villages import services as villages
+from villages.errors import InvalidInput
+from villages.models import Region
+
+Outcome = tuple[Any, str]
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"读不了文件 {path}：{exc.strerror}") from None
+
+
+async def init(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config) as runtime:
+        await ensure_admin()
+        result: dict[str, Any] = {"home": str(config.home), "database": _safe_url(config)}
+        if args.demo:
+            from bot.demo import load_demo
+            result["demo"] = await load_demo(runtime)
+    text = f"数据目录 {config.home} 已就绪。"
+    if args.demo:
+        demo = result["demo"]
+        text += (f"\n演示县已载入：{demo['townships']} 个乡镇，{demo['villages']} 个村，"
+                 f"已发布 {demo['published']} 份公示。\n公示表 PDF 在 {config.files_dir}")
+    return result, text
+
+
+def _safe_url(config: Config) -> str:
+    # A PostgreSQL URL may carry a password: show only the scheme and the database name.
+    url = config.database_url
+    return url if config.is_sqlite else f"{url.split(':', 1)[0]}://…/{url.rsplit('/', 1)[-1]}"
+
+
+def serve(args: argparse.Namespace, config: Config) -> None:
+    from bot.app import run_server
+    run_server(config, host=args.host or config.host, port=args.port or config.port,
+               with_worker=not args.no_worker)
+
+
+async def worker(args: argparse.Namespace, config: Config) -> Outcome | None:
+    from bot.app import worker_session
+    async with opened(config) as runtime, worker_session(runtime) as delivery_worker:
+        if args.once:
+            done = 0
+            while n := await delivery_worker.run_once():
+                done += n
+            return {"processed": done}, f"处理了 {done} 条投递"
+        stop = asyncio.Event()
+        await delivery_worker.run_forever(config.worker_interval, stop)
+    return None
+
+
+async def settings(args: argparse.Namespace, config: Config) -> Outcome:
+    rows = [{"name": s.name, "value": os.environ.get(s.name, s.default), "default": s.default,
+             "help": s.help} for s in SETTINGS]
+    text = "\n".join(f"{r['name']}={r['value']}\n    {r['help']}" for r in rows)
+    return rows, text
+
+
+async def regions_import(args: argparse.Namespace, config: Config) -> Outcome:
+    data = _read_file(args.file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    async with opened(config):
+        result = await villages.import_regions(villages.read_region_csv(text))
+        await ensure_admin()
+    out = result.__dict__
+    return out, f"新增 {result.created}，改名 {result.updated}，不变 {result.unchanged}"
+
+
+async def user_add(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        staff = await villages.add_staff(args.name, args.role, args.scope,
+                                         display_name=args.display_name)
+        scope = await Region.get(id=staff.scope_id)
+    out = {"name": staff.name, "role": staff.role.value, "scope": scope.code}
+    return out, f"{staff.name}：{staff.role.value}，范围 {scope.name}"
+
+
+async def robot_add(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        target = await villages.add_robot(args.village, args.name, args.key)
+    out = {"id": target.id, "name": target.name, "key": villages.redact(target.address)}
+    return out, f"已登记群机器人 {target.name}"
+
+
+async def import_payouts(args: argparse.Namespace, config: Config) -> Outcome:
+    data = _read_file(args.file)
+    async with opened(config) as runtime:
+        actor = await villages.get_staff(args.actor)
+        summary = await import_payout_sheet(
+            data, os.path.basename(args.file), township_code=args.township,
+            program=args.program, year=args.year, actor=actor, cipher=runtime.cipher,
+            dry_run=args.dry_run, accept_warnings=args.accept_warnings)
+    verb = "校验通过（未保存）" if args.dry_run else f"已导入为批次 {summary.batch_id}"
+    return summary.as_dict(), (f"{verb}：{summary.rows} 行，{summary.households} 户，"
+                               f"合计 {format_fen(summary.total_fen)} 元")
+
+
+async def notice_create(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        actor = await villages.get_staff(args.actor)
+        created = await lifecycle.create_payout_notices(args.batch, actor)
+        rows = [await _notice_row(n) for n in created]
+    return rows, f"已起草 {len(rows)} 份公示：" + "、".join(str(r["id"]) for r in rows)
+
+
+async def _notice_row(notice: Notice) -> dict[str, Any]:
+    region = await Region.get(id=notice.region_id)
+    current = await NoticeVersion.filter(notice_id=notice.id).order_by("-number").first()
+    return {
+        "id": notice.id, "kind": notice.kind.value, "title": notice.title,
+        "region": {"code": region.code, "name": region.name}, "state": notice.state.value,
+        "total_fen": notice.draft_content["total_fen"], "rows": len(notice.draft_content["rows"]),
+        "version": current.number if current else None,
+        "verify_code": format_code(current.verify_code) if current else None,
+    }
+
+
+async def notice_list(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        query = Notice.all().order_by("id")
+        if args.state:
+            query = query.filter(state=args.state)
+        if args.batch:
+            query = query.filter(batch_id=args.batch)
+        for code in (args.township, args.village):
+            if code:
+                region = await villages.get_region(code)
+                query = query.filter(region__code__startswith=_prefix(region.code))
+        rows = [await _notice_row(n) for n in await query]
+    text = "\n".join(f"{r['id']:>5}  {r['state']:<10} {r['region']['name']:<8} {r['title']}"
+                     for r in rows) or "没有公示"
+    return rows, text
+
+
+def _prefix(code: str) -> str:
+    from villages.codes import prefix_of
+    return prefix_of(code)
+
+
+async def notice_show(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        notice = await lifecycle.get_notice(args.id)
+        row = await _notice_row(notice)
+        versions = await NoticeVersion.filter(notice=notice).order_by("number")
+        row["versions"] = []
+        for v in versions:
+            deliveries = await Delivery.filter(version=v).prefetch_related("target")
+            row["versions"].append({
+                "number": v.number, "verify_code": format_code(v.verify_code),
+                "status": v.status.value, "fingerprint": v.fingerprint,
+                "period": [v.period_start.isoformat(), v.period_end.isoformat()],
+                "pdf": str(config.files_dir / v.pdf_file),
+                "deliveries": [{"channel": d.target.kind.value, "target": d.target.name,
+                                "state": d.state.value, "attempts": d.attempts,
+                                "last_error": d.last_error} for d in deliveries],
+            })
+    text = (f"{row['id']} {row['title']} · {row['region']['name']} · {row['state']}\n"
+            + "\n".join(f"  v{v['number']} {v['verify_code']} {v['status']} "
+                        + "，".join(f"{d['target']}:{d['state']}" for d in v["deliveries"])
+                        for v in row["versions"]))
+    return row, text
+
+
+async def notice_transition(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config) as runtime:
+        actor = await villages.get_staff(args.actor)
+        notices = ([await lifecycle.get_notice(args.id)] if args.id is not None
+                   else await lifecycle.notices_of_batch(args.batch))
+        done = []
+        for notice in notices:
+            if args.transition == "submit":
+                await lifecycle.submit(notice, actor)
+            elif args.transition == "approve":
+                await lifecycle.approve(notice, actor)
+            elif args.transition == "reject":
+                await lifecycle.reject(notice, actor, args.reason)
+            else:
+                await lifecycle.publish(notice, actor, runtime.publish_context())
+            done.append(await _notice_row(notice))
+    return done, "\n".join(f"{r['id']} → {r['state']}"
+                           + (f"  核验码 {r['verify_code']}" if r["verify_code"] else "")
+                           for r in done)
+
+
+async def render(args: argparse.Namespace, config: Config) -> Outcome:
+    from notices.rendering import render_notice_pdf
+    async with opened(config) as runtime:
+        notice = await lifecycle.get_notice(args.notice)
+        data, label = await render_notice_pdf(notice, runtime.store, config.public_url)
+    Path(args.output).write_bytes(data)
+    return {"notice": args.notice, "output": args.output, "bytes": len(data),
+            "version": label}, f"已写出 {args.output}（{label}）"
+
+
+async def verify(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        c = await public.verify(args.code)
+    text = f"{c.code}：{c.status_zh}（第{c.version}版）{c.title} · {c.region}"
+    if c.superseded_by:
+        text += f"\n已被核验码 {c.superseded_by} 的版本更正"
+    if not c.intact:
+        text += "\n警告：存档内容与发布时的指纹不符！"
+    return c.as_dict(), text

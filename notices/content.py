@@ -1,0 +1,83 @@
+"""The public content of a payout notice, built from ledger rows.
+
+This is the one canonical record every channel renders from. It holds what the board may
+show (full names, 村民小组, amounts) and never an ID, bank or phone number; online channels
+mask names further when they render (notices.channels).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from notices.ledgers.models import PayoutBatch, PayoutRow
+from notices.models import NoticeKind
+from villages.models import Region
+
+SCHEMA = 1
+
+
+def payout_title(batch: PayoutBatch) -> str:
+    return f"关于{batch.year}年{batch.program}发放情况的公示"
+
+
+def _intro(batch: PayoutBatch, township: Region, village: Region | None) -> str:
+    where = f"{township.name}{village.name}" if village else township.name
+    return (f"根据{batch.year}年{batch.program}政策规定，现将{where}补贴发放情况予以公示。"
+            "如有异议，请在公示期内向村委会或乡镇监督电话反映，也可扫描二维码在线提出。")
+
+
+async def village_contents(batch: PayoutBatch) -> dict[int, dict[str, Any]]:
+    """Content of every village notice of a batch, keyed by village id."""
+    township = await Region.get(id=batch.township_id)
+    rows_by_village: dict[int, list[PayoutRow]] = defaultdict(list)
+    for row in await PayoutRow.filter(batch=batch).order_by("village_id", "row_no"):
+        rows_by_village[row.village_id].append(row)
+    villages = {v.id: v for v in await Region.filter(id__in=list(rows_by_village))}
+    out: dict[int, dict[str, Any]] = {}
+    for village_id, rows in rows_by_village.items():
+        village = villages[village_id]
+        out[village_id] = {
+            "schema": SCHEMA,
+            "kind": NoticeKind.PAYOUT_VILLAGE.value,
+            "title": payout_title(batch),
+            "issuer": f"{township.name}人民政府",
+            "region": {"code": village.code, "name": village.name, "township": township.name},
+            "program": batch.program,
+            "year": batch.year,
+            "batch_id": batch.id,
+            "quantity_unit": batch.quantity_unit,
+            "intro": _intro(batch, township, village),
+            "rows": [
+                {"name": r.name, "group": r.group_name, "quantity": r.quantity,
+                 "rate_fen": r.rate_fen, "amount_fen": r.amount_fen, "note": r.note}
+                for r in rows
+            ],
+            "total_fen": sum(r.amount_fen for r in rows),
+        }
+    return out
+
+
+def summary_content(batch: PayoutBatch, township: Region,
+                    villages: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """The township summary: one line per village, from the village contents themselves,
+    so the summary can only ever add up what the villages show."""
+    lines = sorted(villages.values(), key=lambda c: c["region"]["code"])
+    return {
+        "schema": SCHEMA,
+        "kind": NoticeKind.PAYOUT_SUMMARY.value,
+        "title": f"{batch.year}年{batch.program}发放汇总表",
+        "issuer": f"{township.name}人民政府",
+        "region": {"code": township.code, "name": township.name, "township": township.name},
+        "program": batch.program,
+        "year": batch.year,
+        "batch_id": batch.id,
+        "quantity_unit": "",
+        "intro": _intro(batch, township, None),
+        "rows": [
+            {"name": c["region"]["name"], "group": "", "quantity": str(len(c["rows"])),
+             "rate_fen": None, "amount_fen": c["total_fen"], "note": c["region"]["code"]}
+            for c in lines
+        ],
+        "total_fen": sum(c["total_fen"] for c in lines),
+    }

@@ -1,0 +1,85 @@
+"""The delivery outbox: claim due rows with a lease, record each outcome.
+
+On PostgreSQL the claim is ``SELECT … FOR UPDATE SKIP LOCKED`` so any number of workers share
+the table without taking the same row; on SQLite (one worker in the web process) the lock
+clause is a no-op and the conditional update alone guards the claim.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from notices.models import Delivery, DeliveryState
+
+MAX_ATTEMPTS = 8
+
+
+async def claim_due(now: datetime, lease_s: int, limit: int = 10) -> list[Delivery]:
+    """Take up to ``limit`` deliveries that are due, or whose worker's lease ran out."""
+    due = Q(state=DeliveryState.PENDING, next_attempt_at__lte=now) | Q(
+        state=DeliveryState.SENDING, lease_until__lt=now
+    )
+    async with in_transaction():
+        rows = (
+            await Delivery.filter(due)
+            .order_by("next_attempt_at", "id")
+            .limit(limit)
+            .select_for_update(skip_locked=True)
+        )
+        claimed = []
+        for row in rows:
+            taken = await Delivery.filter(id=row.id, state=row.state).update(
+                state=DeliveryState.SENDING,
+                lease_until=now + timedelta(seconds=lease_s),
+                attempts=F("attempts") + 1,
+            )
+            if taken:
+                claimed.append(row)
+    return await Delivery.filter(id__in=[r.id for r in claimed]).prefetch_related(
+        "target", "version"
+    ).order_by("id")
+
+
+async def record_step(delivery: Delivery, platform_id: str = "") -> None:
+    """One message of the delivery was accepted: never send it again."""
+    delivery.steps_done += 1
+    if platform_id:
+        delivery.platform_ids = [*delivery.platform_ids, platform_id]
+    await Delivery.filter(id=delivery.id).update(
+        steps_done=delivery.steps_done, platform_ids=delivery.platform_ids
+    )
+
+
+async def mark_delivered(delivery: Delivery, now: datetime) -> None:
+    await Delivery.filter(id=delivery.id).update(
+        state=DeliveryState.DELIVERED, delivered_at=now, lease_until=None, last_error=""
+    )
+
+
+def backoff_s(attempts: int) -> float:
+    """Exponential backoff with full jitter: 30 s, 60 s, 120 s … capped at an hour."""
+    return random.uniform(0.5, 1.0) * min(3600.0, 30.0 * 2 ** max(0, attempts - 1))
+
+
+async def mark_retry(delivery: Delivery, now: datetime, error: str,
+                     retry_after_s: float | None = None) -> DeliveryState:
+    """Schedule another attempt, or give up after MAX_ATTEMPTS."""
+    if delivery.attempts >= MAX_ATTEMPTS:
+        return await mark_failed(delivery, error)
+    wait = max(retry_after_s or 0.0, backoff_s(delivery.attempts))
+    await Delivery.filter(id=delivery.id).update(
+        state=DeliveryState.PENDING, next_attempt_at=now + timedelta(seconds=wait),
+        lease_until=None, last_error=error[:500],
+    )
+    return DeliveryState.PENDING
+
+
+async def mark_failed(delivery: Delivery, error: str) -> DeliveryState:
+    await Delivery.filter(id=delivery.id).update(
+        state=DeliveryState.FAILED, lease_until=None, last_error=error[:500]
+    )
+    return DeliveryState.FAILED

@@ -1,0 +1,118 @@
+"""What anyone may see: a notice by its verify code, a village's live notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from notices.channels import online_rows
+from notices.fingerprint import fingerprint, format_code, normalize_code
+from notices.models import Notice, NoticeState, NoticeVersion, VersionStatus
+from notices.money import format_fen
+from pdf.amounts import amount_in_words
+from villages.errors import NotFound
+from villages.models import Level, Region
+
+_STATUS_ZH = {
+    VersionStatus.CURRENT: "现行有效",
+    VersionStatus.SUPERSEDED: "已被更正",
+    VersionStatus.WITHDRAWN: "已撤回",
+}
+
+
+@dataclass(frozen=True)
+class Verification:
+    code: str
+    status: str
+    status_zh: str
+    intact: bool           # the stored content still hashes to the published fingerprint
+    title: str
+    region: str
+    version: int
+    published_on: str
+    period_start: str
+    period_end: str
+    total_fen: int
+    superseded_by: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+async def find_version(code_text: str) -> NoticeVersion:
+    code = normalize_code(code_text)
+    version = await NoticeVersion.get_or_none(verify_code=code) if code else None
+    if version is None:
+        raise NotFound(f"没有核验码为“{code_text.strip()[:20]}”的公示，请核对后重新输入")
+    return version
+
+
+async def verify(code_text: str) -> Verification:
+    version = await find_version(code_text)
+    content = version.content
+    newer = None
+    if version.status == VersionStatus.SUPERSEDED:
+        nxt = await NoticeVersion.filter(notice_id=version.notice_id,
+                                         number__gt=version.number).order_by("number").first()
+        newer = format_code(nxt.verify_code) if nxt else None
+    region = content["region"]
+    return Verification(
+        code=format_code(version.verify_code), status=version.status.value,
+        status_zh=_STATUS_ZH[version.status],
+        intact=fingerprint(content) == version.fingerprint,
+        title=content["title"], region=f"{region['township']}{region['name']}"
+        if region["township"] != region["name"] else region["name"],
+        version=version.number, published_on=version.published_at.date().isoformat(),
+        period_start=version.period_start.isoformat(), period_end=version.period_end.isoformat(),
+        total_fen=content["total_fen"], superseded_by=newer,
+    )
+
+
+async def notice_page(code_text: str, today: date) -> dict[str, Any]:
+    """Everything the mobile page of one version shows (masked names only)."""
+    version = await find_version(code_text)
+    check = await verify(code_text)
+    content = version.content
+    return {
+        "check": check,
+        "title": content["title"],
+        "issuer": content["issuer"],
+        "intro": content["intro"],
+        "region": content["region"],
+        "rows": online_rows(content),
+        "quantity_unit": content.get("quantity_unit", ""),
+        "total": format_fen(content["total_fen"]),
+        "total_words": amount_in_words(content["total_fen"]),
+        "households": len(content["rows"]),
+        "supervision_phone": content.get("supervision_phone", ""),
+        "in_period": version.period_start <= today <= version.period_end,
+        "ended": today > version.period_end,
+        "pdf_url": f"/n/{version.verify_code}.pdf",
+        "verify_code": format_code(version.verify_code),
+        "village_url": f"/v/{content['region']['code']}",
+    }
+
+
+async def village_page(code: str) -> dict[str, Any]:
+    region = await Region.get_or_none(code=code)
+    if region is None or region.level not in (Level.VILLAGE, Level.TOWNSHIP):
+        raise NotFound(f"没有区划代码为 {code[:12]} 的村或乡镇")
+    notices = await Notice.filter(region=region, state=NoticeState.PUBLISHED).order_by("-id")
+    items = []
+    for notice in notices:
+        current = await NoticeVersion.filter(notice=notice, status=VersionStatus.CURRENT).first()
+        if current:
+            items.append({"title": notice.title, "code": format_code(current.verify_code),
+                          "url": f"/n/{current.verify_code}",
+                          "period_end": current.period_end.isoformat(),
+                          "total": format_fen(current.content["total_fen"])})
+    parent = await Region.get_or_none(id=region.parent_id) if region.parent_id else None
+    return {"region": region, "parent": parent, "items": items}
+
+
+async def county_index() -> list[dict[str, Any]]:
+    townships = await Region.filter(level=Level.TOWNSHIP).order_by("code")
+    villages = await Region.filter(level=Level.VILLAGE).order_by("code")
+    return [{"township": t, "villages": [v for v in villages if v.parent_id == t.id]}
+            for t in townships]

@@ -1,0 +1,17 @@
+"""The board PDF of a notice: the stored file of its newest version, or a draft render."""
+
+from __future__ import annotations
+
+from notices.channels import Publication, board_doc
+from notices.files import FileStore
+from notices.models import Notice, NoticeVersion
+from pdf.notice import render_notice
+
+
+async def render_notice_pdf(notice: Notice, store: FileStore, public_url: str) -> tuple[bytes, str]:
+    """(PDF bytes, which version). A published notice gives exactly the file that was
+    published; an unpublished one renders its draft with the 草稿 watermark."""
+    version = await NoticeVersion.filter(notice=notice).order_by("-number").first()
+    if version is not None:
+        return store.read(version.pdf_file), f"v{version.number}"
+    return render_notice(board_doc(notice.draft_content, Publication(), draft=True)), "草稿"

@@ -1,0 +1,66 @@
+"""Public pages: the county index, a village's notices, one notice by its verify code.
+
+Thin: parse, call notices.public, render. Each page works on a cheap phone held by an
+elderly reader: large type, one column, Chinese throughout.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from notices import public
+from notices.files import FileStore
+from notices.fingerprint import normalize_code
+from notices.lifecycle import today_in_china
+from notices.web import dumps_json, render
+from villages.errors import NotFound
+
+STORE = web.AppKey("file_store", FileStore)
+
+
+def setup(app: web.Application, runtime: Any) -> None:
+    app[STORE] = runtime.store
+    app.router.add_get("/", index, name="index")
+    app.router.add_get("/v/{code}", village, name="village")
+    app.router.add_get("/n/{code}.pdf", notice_pdf, name="notice_pdf")
+    app.router.add_get("/n/{code}", notice, name="notice")
+    app.router.add_get("/api/verify/{code}", verify_api, name="verify_api")
+    app.router.add_get("/healthz", healthz)
+
+
+async def index(request: web.Request) -> web.Response:
+    return render("index.html", {"townships": await public.county_index()})
+
+
+async def village(request: web.Request) -> web.Response:
+    return render("village.html", await public.village_page(request.match_info["code"]))
+
+
+async def notice(request: web.Request) -> web.Response:
+    code = request.match_info["code"]
+    normal = normalize_code(code)
+    if normal and normal != code:
+        raise web.HTTPFound(f"/n/{normal}")  # one address per version, whatever was typed
+    return render("notice.html", await public.notice_page(code, today_in_china()))
+
+
+async def notice_pdf(request: web.Request) -> web.StreamResponse:
+    version = await public.find_version(request.match_info["code"])
+    store = request.app[STORE]
+    if not store.exists(version.pdf_file):
+        raise NotFound("公示表文件不在了，请联系乡镇")
+    return web.FileResponse(store.path(version.pdf_file), headers={
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="{version.verify_code}.pdf"',
+    })
+
+
+async def verify_api(request: web.Request) -> web.Response:
+    check = await public.verify(request.match_info["code"])
+    return web.json_response(check.as_dict(), dumps=dumps_json)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
