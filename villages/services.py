@@ -132,6 +132,8 @@ _LEVEL_ZH = {Level.PROVINCE: "省", Level.CITY: "市", Level.COUNTY: "县",
 
 async def get_staff(name: str) -> Staff:
     staff = await Staff.get_or_none(name=name).prefetch_related("scope")
+    if staff is None and name == "admin":
+        raise NotFound("还没有 admin 账号：先用 cunwu regions import 载入本县区划，会自动创建")
     if staff is None:
         raise NotFound(f"没有名为“{name}”的用户；用 cunwu user add 添加")
     return staff

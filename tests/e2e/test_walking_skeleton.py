@@ -1,0 +1,120 @@
+"""The whole path as a new user runs it: `cunwu init --demo`, then the served app's worker
+delivers every village's notice to its WeCom group robot on the fake WeChat server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.app import create_app
+from bot.cli import main
+from bot.db import close_database, open_database
+from bot.fake_wechat import FAKE_STATE
+from bot.settings import load_config
+from notices.models import Delivery, DeliveryState, NoticeVersion
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    port = _free_port()
+    env = {"CUNWU_HOME": str(tmp_path / "var"), "CUNWU_PORT": str(port),
+           "CUNWU_PUBLIC_URL": f"http://127.0.0.1:{port}", "CUNWU_WORKER_INTERVAL": "1"}
+    monkeypatch.delenv("CUNWU_DATABASE_URL", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+def test_demo_publishes_and_every_village_group_receives_card_and_pdf(demo_env, capsys):
+    assert main(["init", "--demo", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["demo"]["published"] >= 12
+    # Idempotent: a second run publishes nothing new.
+    assert main(["init", "--demo", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["demo"]["published"] == 0
+    asyncio.run(_serve_and_check(int(demo_env["CUNWU_PORT"])))
+
+
+async def _serve_and_check(port: int) -> None:
+    config = load_config()
+    app = create_app(config)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        await _wait_for_deliveries()
+        fake = next(sub[FAKE_STATE] for sub in _subapps(app))
+        versions = await NoticeVersion.all().prefetch_related("deliveries__target")
+        store = config.files_dir
+        async with aiohttp.ClientSession() as http:
+            for version in versions:
+                code = version.verify_code
+                for delivery in version.deliveries:
+                    received = fake.messages(delivery.target.address)
+                    card = next(m for m in received if m.msgtype == "markdown"
+                                and f"{code[:4]}-{code[4:]}" in m.content)
+                    assert version.content["title"] in card.content
+                    files = [m for m in received if m.msgtype == "file"]
+                    assert any(m.data == (store / version.pdf_file).read_bytes() for m in files)
+                async with http.get(f"http://127.0.0.1:{port}/n/{code}") as page:
+                    html = await page.text()
+                    assert page.status == 200 and "现行有效" in html
+                if version.content["kind"] == "payout_village":
+                    for row in version.content["rows"]:
+                        assert f"<td>{row['name']}</td>" not in html  # names masked online
+            async with http.get(f"http://127.0.0.1:{port}/n/NOSUCHCODE") as missing:
+                assert missing.status == 404 and "核验码" in await missing.text()
+    finally:
+        await runner.cleanup()
+
+
+def _subapps(app: web.Application):
+    for resource in app.router.resources():
+        sub = getattr(resource, "_app", None)
+        if sub is not None and FAKE_STATE in sub:
+            yield sub
+
+
+async def _wait_for_deliveries() -> None:
+    for _ in range(100):
+        states = {d.state for d in await Delivery.all()}
+        if states == {DeliveryState.DELIVERED}:
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"deliveries not done: {states}")
+
+
+def test_refused_actions_exit_1_with_a_clear_message(demo_env, capsys, tmp_path):
+    assert main(["init"]) == 0
+    assert main(["notice", "list"]) == 0
+    assert main(["notice", "approve", "1"]) == 1
+    assert "cunwu regions import" in capsys.readouterr().err
+    regions = tmp_path / "regions.csv"
+    regions.write_text("code,name\n419901000000,青禾县\n419901100000,城关镇\n", "utf-8")
+    assert main(["regions", "import", str(regions)]) == 0
+    capsys.readouterr()
+    assert main(["notice", "approve", "999"]) == 1
+    assert "没有编号为 999 的公示" in capsys.readouterr().err
+    assert main(["verify", "ZZZZ-ZZZZ", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["error"] == "not_found"
+
+
+async def test_database_opens_twice_without_changes(demo_env):
+    config = load_config()
+    await open_database(config.database_url)
+    await close_database()
+    await open_database(config.database_url)
+    await close_database()
