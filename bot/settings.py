@@ -91,7 +91,7 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         api_base = f"{public_url}/_fake/wechat" if mode == "fake" else "https://qyapi.weixin.qq.com"
     days = _int(env, "CUNWU_PUBLICITY_DAYS")
     if days < 7:
-        raise ValueError("CUNWU_PUBLICITY_DAYS must be at least 7 (公示期不少于7天)")
+        raise ValueError("CUNWU_PUBLICITY_DAYS must be at least 7 (公示期至少7天)")
     return Config(
         home=home,
         database_url=database_url,

@@ -28,16 +28,20 @@ log = logging.getLogger("cunwu.worker")
 
 @dataclass(frozen=True)
 class Step:
-    kind: str      # "markdown" | "file"
-    payload: str   # markdown text, or the file's name in the store
+    kind: str           # "markdown" | "file"
+    payload: str        # markdown text, or the file's name in the store
+    filename: str = ""  # what the cadres see in the group, e.g. 东湖村…公示-0XMG-B5KS.pdf
 
 
 def robot_steps(version: NoticeVersion, public_url: str) -> list[Step]:
     pub = publication_of(version.content, version.verify_code,
                          f"{public_url}/n/{version.verify_code}")
     card = robot_markdown(version.content, pub)
+    content = version.content
+    shown = (f"{content['region']['name']}{content['year']}年{content['program']}公示-"
+             f"{version.verify_code[:4]}-{version.verify_code[4:]}.pdf")
     return [Step("markdown", chunk) for chunk in split_markdown(card)] + [
-        Step("file", version.pdf_file)
+        Step("file", version.pdf_file, shown)
     ]
 
 
@@ -95,9 +99,9 @@ class DeliveryWorker:
             await self.robot.send_markdown(key, step.payload)
             return
         data = self.store.read(step.payload)
-        media_id = await self.robot.upload_file(key, step.payload, data)
+        media_id = await self.robot.upload_file(key, step.filename, data)
         try:
             await self.robot.send_file(key, media_id)
         except MediaExpiredError:
             # Media ids live 3 days; one fresh upload is all an expired id needs.
-            await self.robot.send_file(key, await self.robot.upload_file(key, step.payload, data))
+            await self.robot.send_file(key, await self.robot.upload_file(key, step.filename, data))

@@ -9,6 +9,8 @@ from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
     initial = True
+    # Added by hand: the autodetector (tortoise 1.1.9) left out this cross-app dependency.
+    dependencies = [("villages", "0001_initial")]
 
     operations = [
         ops.CreateModel(
