@@ -1,0 +1,224 @@
+"""render_notice: a print-ready A4 PDF of a payout notice for the village board.
+
+Two passes over plain data: `plan_notice` measures and paginates everything (so "共 y 页"
+is known), then `render_notice` draws each page once. See ops.py for why text is written
+as raw operators rather than through Paragraph markup or drawString.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.pdfgen.canvas import Canvas
+
+from pdf import layout
+from pdf.blocks import (
+    Block,
+    baseline,
+    closing_block,
+    footer,
+    footer_lines,
+    running_head,
+    title_block,
+)
+from pdf.fonts import FontSet, check_renderable, load_fonts
+from pdf.layout import PAGE_HEIGHT, PAGE_WIDTH, Column, Page, Row, Style
+from pdf.model import NoticeDoc
+from pdf.ops import PageOps
+
+STYLE = Style()
+_FIELD_LABELS = {"name": "姓名", "group": "村民小组", "id_display": "身份证号",
+                 "quantity": "数量", "rate": "标准", "note": "备注"}
+
+
+@dataclass
+class NoticePlan:
+    """Where everything goes; `pages[i].rows` start with the repeated header row."""
+
+    columns: list[Column]
+    pages: list[Page]
+    title: Block
+    head: Block           # running head of pages 2…n
+    footer_lines: list[str]
+    footer_top: float
+    closing: Block
+    style: Style
+
+
+def check_notice(doc: NoticeDoc) -> tuple[str, ...]:
+    """Refuse data that would print a wrong notice; returns the column keys to show."""
+    keys = layout.check_columns(doc.columns)
+    for n, line in enumerate(doc.lines, 1):
+        if isinstance(line.amount_fen, bool) or not isinstance(line.amount_fen, int):
+            raise ValueError(f"第{n}行金额必须是整数分，得到 {line.amount_fen!r}")
+        if line.amount_fen < 0:
+            raise ValueError(f"第{n}行金额为负数：{line.amount_fen} 分")
+    rows_total = sum(line.amount_fen for line in doc.lines)
+    if rows_total != doc.total_fen:
+        raise ValueError(f"合计与明细不符：total_fen={doc.total_fen}，明细之和={rows_total}")
+    if doc.period_end < doc.period_start:
+        raise ValueError(f"公示期结束 {doc.period_end} 早于开始 {doc.period_start}")
+    return keys
+
+
+def notice_texts(doc: NoticeDoc) -> Iterator[tuple[str, str]]:
+    """Every untrusted text that will be printed, labelled for FontError messages."""
+    for label, value in (("标题", doc.title), ("发布单位", doc.issuer), ("公示范围", doc.region_name),
+                         ("说明", doc.intro), ("监督电话", doc.supervision_phone),
+                         ("举报电话", doc.report_phone), ("核验码", doc.verify_code),
+                         ("更正", doc.correction_of), ("单位", doc.quantity_unit)):
+        yield label, value
+    for key, title in (getattr(doc, "column_titles", None) or {}).items():
+        yield f"列名 {key}", title
+    shown = [k for k in doc.columns if k in _FIELD_LABELS]
+    for n, line in enumerate(doc.lines, 1):
+        for key in shown:
+            yield f"第{n}行 {_FIELD_LABELS[key]}", getattr(line, key)
+
+
+def plan_notice(doc: NoticeDoc, fonts: FontSet | None = None, style: Style = STYLE) -> NoticePlan:
+    fonts = fonts or load_fonts()
+    keys = check_notice(doc)
+    titles = [layout.column_title(doc, k) for k in keys]
+    texts = [[str(n) for n in range(1, len(doc.lines) + 1)]]
+    texts += [[layout.cell_text(line, k) for line in doc.lines] for k in keys[1:]]
+    grand = layout.format_yuan(doc.total_fen)
+    columns = layout.plan_columns(keys, titles, texts, grand, fonts, style)
+    header_cells = tuple(layout._cell(style, fonts, c.x, c.width, c.title, "center", True)
+                         for c in columns)
+    header = Row("header", header_cells, style.row_height(max(len(c.lines) for c in header_cells)))
+    rows = layout.line_rows(doc, columns, texts, fonts, style)
+    subtotal_height = layout.summary_rows(doc.total_fen, columns, fonts, style).height
+    totals = layout.total_rows(doc, columns, fonts, style)
+    closing_height = sum(r.height for r in totals) - closing_block(doc, 0.0, fonts, style).bottom
+    lines = footer_lines(doc, fonts, style)
+    footer_top = footer(doc, lines, 1, 1, style).bottom
+    title = title_block(doc, fonts, style)
+    head = running_head(doc, fonts, style)
+    pages = layout.paginate(rows, header, title.bottom, head.bottom, footer_top, closing_height,
+                            subtotal_height, style)
+    for page in pages:
+        page_top = title.bottom if page.number == 1 else head.bottom
+        sub = layout.summary_rows(page.subtotal_fen, columns, fonts, style)
+        bottom = page.rows[-1].top - page.rows[-1].height if page.rows else page_top - header.height
+        sub.top = bottom
+        header_copy = Row("header", header.cells, header.height, 0, page_top)
+        page.rows = [header_copy, *page.rows, sub]
+    last = pages[-1]
+    y = last.rows[-1].top - last.rows[-1].height
+    for row in totals:
+        row.top = y
+        y -= row.height
+        last.rows.append(row)
+    closing = closing_block(doc, y, fonts, style)
+    return NoticePlan(columns, pages, title, head, lines, footer_top, closing, style)
+
+
+def _draw_rows(ops: PageOps, rows: list[Row], style: Style) -> None:
+    size, leading, pad = style.table_size, style.table_leading, style.pad_x
+    for row in rows:
+        for cell in row.cells:
+            if cell.align == "right":
+                x = cell.x + cell.width - pad
+            elif cell.align == "center":
+                x = cell.x + cell.width / 2
+            else:
+                x = cell.x + pad
+            slot = row.top - style.pad_y
+            for line in cell.lines:
+                ops.text(x, baseline(slot, leading, size), line, size, bold=cell.bold,
+                         align=cell.align)
+                slot -= leading
+    _draw_grid(ops, rows)
+
+
+def _draw_grid(ops: PageOps, rows: list[Row]) -> None:
+    """Thin inner rules, heavier frame; verticals merged over runs of same-shaped rows."""
+    if not rows:
+        return
+    left = rows[0].cells[0].x
+    right = rows[0].cells[-1].x + rows[0].cells[-1].width
+    top, bottom = rows[0].top, rows[-1].top - rows[-1].height
+    thin = [(left, r.top - r.height, right, r.top - r.height) for r in rows[:-1]]
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i < len(rows) and len(rows[i].cells) == len(rows[start].cells) and all(
+            a.x == b.x for a, b in zip(rows[i].cells, rows[start].cells, strict=True)
+        ):
+            continue
+        y1, y2 = rows[start].top, rows[i - 1].top - rows[i - 1].height
+        thin += [(c.x, y1, c.x, y2) for c in rows[start].cells[1:]]
+        start = i
+    ops.lines(thin, 0.5)
+    header = rows[0]
+    heavy = [(left, top, right, top), (left, bottom, right, bottom), (left, top, left, bottom),
+             (right, top, right, bottom)]
+    if header.kind == "header":
+        y = header.top - header.height
+        heavy.append((left, y, right, y))
+    ops.lines(heavy, 1.2)
+
+
+def _draw_block(ops: PageOps, block: Block) -> None:
+    for box in block.boxes:
+        ops.rect(box.x, box.y, box.w, box.h, width=box.width, dash=box.dash, gray=box.gray)
+    for t in block.texts:
+        ops.text(t.x, t.y, t.text, t.size, bold=t.bold, align=t.align, gray=t.gray)
+
+
+def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
+    widget = QrCodeWidget(url, barLevel="M")  # M: survives some dirt and glare on a board
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, x, y)
+
+
+def _draw_marks(ops: PageOps, doc: NoticeDoc, style: Style, *, under: bool) -> None:
+    """Draft watermark goes under the content, the withdrawn stamp over it."""
+    if under and doc.draft:
+        ops.text(PAGE_WIDTH / 2, PAGE_HEIGHT / 2 - 20, "草稿 未经审核", 64, gray=0.82,
+                 align="left", angle=35)
+    if not under and doc.withdrawn:
+        x, y = style.content_right - 150, PAGE_HEIGHT - style.margin_top - 80
+        ops.rect(x, y, 140, 56, width=3, angle=12)
+        ops.text(x + 20, y + 16, "已撤回", 34, bold=True, angle=12)
+
+
+def render_notice(doc: NoticeDoc, *, fonts: FontSet | None = None, style: Style = STYLE) -> bytes:
+    """A4 portrait PDF of the notice. Raises FontError for undrawable characters and
+    ValueError for inconsistent data (total ≠ rows, unknown column, negative amount)."""
+    fonts = fonts or load_fonts()
+    check_notice(doc)
+    check_renderable(notice_texts(doc), fonts)
+    plan = plan_notice(doc, fonts, style)
+    buffer = io.BytesIO()
+    # invariant=1: same notice, same bytes (no timestamp or random ID), so outputs can be
+    # compared and cached by content.
+    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1,
+                    initialFontName=fonts.primary.fontName, pageCompression=1)
+    canvas.setTitle(doc.title)
+    canvas.setAuthor(doc.issuer)
+    canvas.setSubject(f"核验码 {doc.verify_code}" if doc.verify_code else "")
+    ops = PageOps(canvas, fonts)
+    total = len(plan.pages)
+    for page in plan.pages:
+        _draw_marks(ops, doc, style, under=True)
+        _draw_block(ops, plan.title if page.number == 1 else plan.head)
+        _draw_rows(ops, page.rows, style)
+        _draw_block(ops, footer(doc, plan.footer_lines, page.number, total, style))
+        ops.lines([(style.content_left, plan.footer_top, style.content_right, plan.footer_top)],
+                  0.6)
+        if page.number == total:
+            _draw_block(ops, plan.closing)
+            if plan.closing.qr is not None:
+                _draw_qr(canvas, doc.url, *plan.closing.qr)
+        _draw_marks(ops, doc, style, under=False)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
