@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot import commands
-from bot.settings import SETTINGS, load_config
+from bot.settings import load_config
 from villages.errors import CunwuError
 
 Handler = Callable[[argparse.Namespace], Any]
@@ -28,6 +28,12 @@ def _actor(p: argparse.ArgumentParser) -> None:
 
 def _json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+
+def _group(sub: argparse._SubParsersAction, name: str, help: str) -> argparse._SubParsersAction:
+    """A command whose actions are sub-commands (``cunwu notice publish``)."""
+    return sub.add_parser(name, help=help).add_subparsers(
+        dest="action", required=True, metavar="ACTION")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,15 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     _json(p)
     p.set_defaults(handler=commands.settings)
 
-    regions = sub.add_parser("regions", help="townships and villages").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+    regions = _group(sub, "regions", "townships and villages")
     p = regions.add_parser("import", help="load regions from a CSV of 统计用区划代码 (code,name)")
     p.add_argument("file")
     _json(p)
     p.set_defaults(handler=commands.regions_import)
 
-    user = sub.add_parser("user", help="staff accounts").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+    user = _group(sub, "user", "staff accounts")
     p = user.add_parser("add", help="add a person or change their role and scope")
     p.add_argument("name")
     p.add_argument("--role", required=True,
@@ -75,8 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _json(p)
     p.set_defaults(handler=commands.user_add)
 
-    robot = sub.add_parser("robot", help="WeCom group robots of villages").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+    robot = _group(sub, "robot", "WeCom group robots of villages")
     p = robot.add_parser("add", help="register a village's WeCom group robot webhook key")
     p.add_argument("village", help="12-digit village code")
     p.add_argument("--key", required=True, help="the webhook key (secret)")
@@ -84,8 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _json(p)
     p.set_defaults(handler=commands.robot_add)
 
-    imp = sub.add_parser("import", help="import ledgers").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+    imp = _group(sub, "import", "import ledgers")
     p = imp.add_parser("payouts", help="import a payout sheet (.xlsx/.xls/.csv) as a batch")
     p.add_argument("file")
     p.add_argument("--township", required=True, help="12-digit township code")
@@ -97,8 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     _json(p)
     p.set_defaults(handler=commands.import_payouts)
 
-    notice = sub.add_parser("notice", help="draft, review and publish notices").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+    notice = _group(sub, "notice", "draft, review and publish notices")
     p = notice.add_parser("create", help="draft the village notices and township summary")
     p.add_argument("--batch", type=int, required=True)
     _actor(p)
@@ -185,11 +186,6 @@ def _print_details(details: Any) -> None:
                 print(f"  - {where}: {item.get('message', '')}", file=sys.stderr)
         if len(problems) > 50:
             print(f"  … 另有 {len(problems) - 50} 处", file=sys.stderr)
-
-
-def settings_rows(config_env: dict[str, str]) -> list[dict[str, str]]:
-    return [{"name": s.name, "default": s.default, "value": config_env.get(s.name, s.default),
-             "help": s.help} for s in SETTINGS]
 
 
 if __name__ == "__main__":
