@@ -198,7 +198,9 @@ def _snippet(text: str, ch: str, room: int = 24) -> str:
         return text
     at = text.index(ch)
     start = max(0, min(at - room // 2, len(text) - room))
-    return ("…" if start else "") + text[start : start + room] + ("…" if start + room < len(text) else "")
+    head = "…" if start else ""
+    tail = "…" if start + room < len(text) else ""
+    return head + text[start : start + room] + tail
 
 
 def _printable(text: str) -> str:

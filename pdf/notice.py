@@ -68,11 +68,10 @@ def check_notice(doc: NoticeDoc) -> tuple[str, ...]:
 
 def notice_texts(doc: NoticeDoc) -> Iterator[tuple[str, str]]:
     """Every untrusted text that will be printed, labelled for FontError messages."""
-    for label, value in (("标题", doc.title), ("发布单位", doc.issuer), ("公示范围", doc.region_name),
-                         ("说明", doc.intro), ("监督电话", doc.supervision_phone),
-                         ("举报电话", doc.report_phone), ("核验码", doc.verify_code),
-                         ("更正", doc.correction_of), ("单位", doc.quantity_unit)):
-        yield label, value
+    yield from (("标题", doc.title), ("发布单位", doc.issuer), ("公示范围", doc.region_name),
+                ("说明", doc.intro), ("监督电话", doc.supervision_phone),
+                ("举报电话", doc.report_phone), ("核验码", doc.verify_code),
+                ("更正", doc.correction_of), ("单位", doc.quantity_unit))
     for key, title in (getattr(doc, "column_titles", None) or {}).items():
         yield f"列名 {key}", title
     shown = [k for k in doc.columns if k in _FIELD_LABELS]
