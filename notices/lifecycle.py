@@ -29,8 +29,9 @@ from notices.models import (
     NoticeVersion,
     VersionStatus,
 )
+from pdf.fonts import FontError
 from pdf.notice import render_notice
-from villages.errors import Conflict, Forbidden, NotFound
+from villages.errors import Conflict, Forbidden, InvalidInput, NotFound
 from villages.models import ChannelTarget, Region, Role, Staff
 from villages.services import check_in_scope, check_role
 
@@ -172,7 +173,11 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
     code = await _free_code(digest)
     pub = publication_of(content, code, ctx.notice_url(code))
     pdf_name = f"{code}.pdf"
-    ctx.store.put(pdf_name, render_notice(board_doc(content, pub, draft=False)))
+    try:
+        pdf_bytes = render_notice(board_doc(content, pub, draft=False))
+    except FontError as exc:
+        raise InvalidInput(f"公示表有字体印不出来的字，请核对后再发布：{exc}") from None
+    ctx.store.put(pdf_name, pdf_bytes)
     targets = await ChannelTarget.filter(region_id=notice.region_id, active=True)
     async with in_transaction():
         await _move(notice, NoticeState.APPROVED, NoticeState.PUBLISHED)

@@ -175,3 +175,16 @@ async def test_publishing_twice_is_refused(runtime):
     with pytest.raises(Exception, match="审核通过后才能发布"):
         await lifecycle.publish(notice, reviewer, runtime.publish_context())
     assert await NoticeVersion.filter(notice_id=notice.id).count() == 1
+
+
+async def test_a_name_the_font_cannot_print_blocks_publication_with_a_message(runtime):
+    clerk, reviewer, summary = await _setup(runtime)
+    await PayoutRow.filter(name="张建国").update(name="张\U0001F600")
+    notices = await lifecycle.create_payout_notices(summary.batch_id, clerk)
+    village = next(n for n in notices if n.draft_content["region"]["name"] == "东湖村")
+    await lifecycle.submit(village, clerk)
+    await lifecycle.approve(village, reviewer)
+    with pytest.raises(InvalidInput, match="字体"):
+        await lifecycle.publish(village, reviewer, runtime.publish_context())
+    assert await NoticeVersion.filter(notice_id=village.id).count() == 0
+    assert await Delivery.all().count() == 0
