@@ -75,7 +75,12 @@ def board_doc(content: dict[str, Any], pub: Publication, *, draft: bool) -> Noti
         draft=draft,
         correction_of=format_code(pub.correction_of) if pub.correction_of else "",
         quantity_unit=content.get("quantity_unit", ""),
+        column_titles=_SUMMARY_TITLES if content["kind"] == "payout_summary" else {},
     )
+
+
+# A township summary lists villages, not people: one line each with its household count.
+_SUMMARY_TITLES = {"name": "村名", "quantity": "户数", "note": "区划代码"}
 
 
 def online_rows(content: dict[str, Any]) -> list[dict[str, Any]]:

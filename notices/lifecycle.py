@@ -29,8 +29,7 @@ from notices.models import (
     NoticeVersion,
     VersionStatus,
 )
-from pdf.fonts import FontError
-from pdf.notice import render_notice
+from pdf import FontError, render_notice
 from villages.errors import Conflict, Forbidden, InvalidInput, NotFound
 from villages.models import ChannelTarget, Region, Role, Staff
 from villages.services import check_in_scope, check_role

@@ -5,7 +5,7 @@ from __future__ import annotations
 from notices.channels import Publication, board_doc
 from notices.files import FileStore
 from notices.models import Notice, NoticeVersion
-from pdf.notice import render_notice
+from pdf import render_notice
 
 
 async def render_notice_pdf(notice: Notice, store: FileStore, public_url: str) -> tuple[bytes, str]:

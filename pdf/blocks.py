@@ -79,11 +79,13 @@ def title_block(doc: NoticeDoc, fonts: FontSet, style: Style) -> Block:
     block = Block()
     left, width = style.content_left, style.content_width
     top = PAGE_HEIGHT - style.margin_top
+    banners = []
+    if doc.withdrawn:
+        banners.append("已撤回：本公示已撤回，不再有效，请以核验结果为准")
     if doc.correction_of:
-        size = 14
-        banner = f"更正：本公示替代核验码 {clean_text(doc.correction_of).strip()} 的版本"
-        inner_top = top - 5
-        after = _paragraph(block, inner_top, banner, size, 20, left + 8, width - 16, fonts,
+        banners.append(f"更正：本公示替代核验码 {clean_text(doc.correction_of).strip()} 的版本")
+    for banner in banners:
+        after = _paragraph(block, top - 5, banner, 14, 20, left + 8, width - 16, fonts,
                            bold=True)
         block.boxes.append(Box(left, after - 5, width, top - after + 5, width=1.5))
         top = after - 5 - 10
@@ -105,8 +107,9 @@ def running_head(doc: NoticeDoc, fonts: FontSet, style: Style) -> Block:
     """Pages 2…n: the title in one line, so a page that slipped off the board is still known."""
     size, leading = style.footer_size, style.footer_size * 1.6
     top = PAGE_HEIGHT - style.margin_top
-    text = fit_one_line(clean_text(doc.title).strip(), style.content_width - 3 * size, size,
-                        fonts) + "（续）"
+    mark = "【已撤回】" if doc.withdrawn else "【更正】" if doc.correction_of else ""
+    room = style.content_width - fonts.width(mark + "（续）", size)
+    text = mark + fit_one_line(clean_text(doc.title).strip(), room, size, fonts) + "（续）"
     block = Block(texts=[Text(style.content_left, baseline(top, leading, size), text, size)])
     block.bottom = top - leading - 4
     return block
@@ -149,8 +152,10 @@ def closing_block(doc: NoticeDoc, top: float, fonts: FontSet, style: Style) -> B
         hint += f"，也可拨打举报电话 {clean_text(doc.report_phone).strip()}"
     top = _paragraph(block, top - 8, f"{period_text(doc)}。{hint}。", size, leading, left,
                      width, fonts, indent=2 * size) - 8
-    seal_w, seal_h = 150.0, style.qr_size
+    seal_w = 150.0
     seal_x = right - seal_w
+    issuer = wrap(clean_text(doc.issuer).strip(), seal_w - 12, 13, fonts)
+    seal_h = max(style.qr_size, 24 + 20 * (len(issuer) + 1) + 8)  # a long issuer grows it
     x = left
     if doc.url:
         block.qr = (left, top - style.qr_size, style.qr_size)
@@ -167,7 +172,7 @@ def closing_block(doc: NoticeDoc, top: float, fonts: FontSet, style: Style) -> B
     block.boxes.append(Box(seal_x, top - seal_h, seal_w, seal_h, width=0.8, dash=3, gray=0.55))
     block.texts.append(Text(seal_x + seal_w / 2, top - 16, "（盖章处）", 11, align="center",
                             gray=0.55))
-    lines = wrap(clean_text(doc.issuer).strip(), seal_w - 12, 13, fonts)
+    lines = issuer
     day = format_date(doc.issued_on) if doc.issued_on else "　　年　　月　　日"
     slot = top - seal_h + 8 + 20 * (len(lines) + 1)
     for line in [*lines, day]:

@@ -1,15 +1,14 @@
-"""The table of a notice: columns, wrapped cells, and page breaks, computed before drawing.
+"""Page geometry and the columns of a notice's table: sizes, titles, widths.
 
-Pagination is a single linear pass over pre-measured rows, so the page count ("共 y 页") is
-known before anything is drawn and a 20,000-row list costs the same per row as a 20-row one.
 Nothing here touches a canvas; tests inspect the result directly.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from pdf.amounts import amount_in_words, format_yuan
+from pdf.amounts import format_yuan
 from pdf.fonts import FontSet, clean_text
 from pdf.model import NoticeDoc, PayoutLine
 from pdf.wrap import wrap
@@ -54,16 +53,17 @@ class Style:
 
 
 FIELDS = ("name", "group", "id_display", "quantity", "rate", "amount", "note")
-# key: (default title, alignment, min width in em, max width in em or 0 = grows, wraps freely)
-_COLUMN_SPECS: dict[str, tuple[str, str, float, float, bool]] = {
-    "index": ("序号", "center", 2.5, 0, False),
-    "name": ("姓名", "left", 4, 0, True),
-    "group": ("村民小组", "left", 4, 8, False),
-    "id_display": ("身份证号", "left", 5, 0, False),
-    "quantity": ("数量", "right", 4, 8, False),
-    "rate": ("标准(元)", "right", 4, 8, False),
-    "amount": ("金额(元)", "right", 5, 0, False),
-    "note": ("备注", "left", 4, 0, True),
+# key: (default title, alignment, narrowest width in em or 0 = never narrower than its
+# content, flexible = shares whatever width the fixed columns leave)
+_COLUMN_SPECS: dict[str, tuple[str, str, float, bool]] = {
+    "index": ("序号", "center", 0, False),
+    "name": ("姓名", "left", 4, True),
+    "group": ("村民小组", "left", 3, False),
+    "id_display": ("身份证号", "left", 6, False),
+    "quantity": ("数量", "right", 3.5, False),
+    "rate": ("标准（元）", "right", 3.5, False),
+    "amount": ("金额（元）", "right", 0, False),
+    "note": ("备注", "left", 4, True),
 }
 
 
@@ -76,8 +76,7 @@ class Column:
     align: str
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a NamedTuple: 150,000 of these must be cheap to create
     x: float
     width: float
     lines: tuple[str, ...]
@@ -85,7 +84,7 @@ class Cell:
     bold: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     kind: str  # "header" | "line" | "subtotal" | "total" | "words"
     cells: tuple[Cell, ...]
@@ -103,14 +102,28 @@ class Page:
 
 
 def column_title(doc: NoticeDoc, key: str) -> str:
-    override = getattr(doc, "column_titles", None) or {}
+    override = doc.column_titles
     if key in override:
         return clean_text(override[key]).strip()
-    if key == "quantity" and doc.quantity_unit:
-        return f"数量({clean_text(doc.quantity_unit).strip()})"
-    if key == "rate" and doc.quantity_unit:
-        return f"标准(元/{clean_text(doc.quantity_unit).strip()})"
+    unit = clean_text(doc.quantity_unit).strip()
+    if key == "quantity" and unit:
+        return f"数量（{unit}）"
+    if key == "rate" and unit:
+        return f"标准（元/{unit}）"
     return _COLUMN_SPECS[key][0]
+
+
+def _header_pieces(title: str) -> list[str]:
+    at = title.find("（", 1)
+    return [title[:at], title[at:]] if at > 0 else [title]
+
+
+def header_lines(title: str, width: float, size: float, fonts: FontSet) -> tuple[str, ...]:
+    """A header too wide for its column breaks before its unit: 数量 / （亩）."""
+    if fonts.width(title, size) <= width:
+        return (title,)
+    pieces = _header_pieces(title)
+    return tuple(line for piece in pieces for line in wrap(piece, width, size, fonts))
 
 
 def cell_text(line: PayoutLine, key: str) -> str:
@@ -126,157 +139,75 @@ def check_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
     return ("index", *columns)
 
 
+def _shrink(widths: list[float], floors: list[float], cols: list[int], deficit: float) -> float:
+    """Take `deficit` points from `cols`, each in proportion to how far it is above its floor."""
+    slack = sum(widths[i] - floors[i] for i in cols)
+    if slack <= 0 or deficit <= 0:
+        return deficit
+    take = min(deficit, slack)
+    for i in cols:
+        widths[i] -= (widths[i] - floors[i]) * take / slack
+    return deficit - take
+
+
+def measure(texts: list[list[str]], fonts: FontSet, size: float) -> dict[str, float]:
+    """One-line width of every distinct cell text, measured once and reused for wrapping."""
+    return {t: fonts.width(t, size) for column in texts for t in set(column)}
+
+
 def plan_columns(
     keys: tuple[str, ...], titles: list[str], texts: list[list[str]], grand_total: str,
-    fonts: FontSet, style: Style,
+    fonts: FontSet, style: Style, widths_of: dict[str, float] | None = None,
 ) -> list[Column]:
-    """Fixed-size columns get their natural width (within limits); name/note share the rest."""
+    """Widths that keep numbers, IDs and amounts on one line and let name/note wrap.
+
+    Every column starts at its natural (one-line) width. Fixed columns give up width only
+    if name and note would otherwise drop below 4 em; name and note then share what is left
+    by water-filling, so a short note keeps its width next to a 500-character name.
+    """
     em, pad = style.table_size, 2 * style.pad_x
+    if widths_of is None:
+        widths_of = measure(texts, fonts, em)
     natural: list[float] = []
+    floors: list[float] = []
     for key, title, column in zip(keys, titles, texts, strict=True):
-        widest = max((fonts.width(t, em) for t in set(column)), default=0.0)
+        widest = max((widths_of[t] for t in set(column)), default=0.0)
         if key == "amount":
-            widest = max(widest, fonts.width(grand_total, em))
-        natural.append(max(widest, fonts.width(title, em) * 1.05) + pad)
-    widths: list[float] = []
-    for key, want in zip(keys, natural, strict=True):
-        _, _, low, high, _ = _COLUMN_SPECS[key]
-        low_pt, high_pt = low * em + pad, (high * em + pad if high else want)
-        widths.append(min(max(want, low_pt), max(high_pt, low_pt)))
-    flexible = [i for i, k in enumerate(keys) if _COLUMN_SPECS[k][4]]
-    fixed_total = sum(w for i, w in enumerate(widths) if i not in flexible)
-    room = style.content_width - fixed_total
-    floor = sum(_COLUMN_SPECS[keys[i]][2] * em + pad for i in flexible)
-    if room < floor:  # too many wide columns: shrink the fixed ones, they will wrap
-        scale = (style.content_width - floor) / fixed_total
-        widths = [w if i in flexible else w * scale for i, w in enumerate(widths)]
-        room = floor
+            widest = max(widest, fonts.width(grand_total, em), fonts.width("本页小计", em))
+        # A header may break before its unit, no further.
+        head = max(fonts.width(p, em) for p in _header_pieces(title))
+        low = _COLUMN_SPECS[key][2] * em
+        natural.append(max(widest, head, low) + pad)
+        floors.append(max(low or widest, fonts.width(title[:2], em)) + pad)
+    width = style.content_width
+    flexible = [i for i, k in enumerate(keys) if _COLUMN_SPECS[k][3]]
+    fixed = [i for i in range(len(keys)) if i not in flexible]
+    widths = list(natural)
+    room = width - sum(widths[i] for i in fixed)
+    flex_floor = sum(floors[i] for i in flexible)
+    if room < flex_floor:
+        ids = [i for i in fixed if keys[i] == "id_display"]
+        soft = [i for i in fixed if keys[i] in ("group", "quantity", "rate")]
+        deficit = _shrink(widths, floors, soft, flex_floor - room)
+        deficit = _shrink(widths, floors, ids, deficit)
+        if deficit > 0:  # pathological: everything scales, numbers may wrap
+            widths = [w * width / (sum(widths) + deficit) for w in widths]
+        room = width - sum(widths[i] for i in fixed)
     if flexible:
-        # Water-filling: short columns keep their natural width, long ones split the rest.
         pending = sorted(flexible, key=lambda i: natural[i])
         while pending:
             share = room / len(pending)
             i = pending.pop(0)
-            widths[i] = max(min(natural[i], share), _COLUMN_SPECS[keys[i]][2] * em + pad)
+            widths[i] = max(min(natural[i], share), min(floors[i], share))
             room -= widths[i]
-        if room > 0:  # spare width goes to the flexible columns, so the table spans the page
-            for i in flexible:
-                widths[i] += room / len(flexible)
+        spread = flexible
     else:
-        total = sum(widths)
-        widths = [w * style.content_width / total for w in widths]
+        spread = list(range(len(keys)))
+    if room > 0:  # spare width: the table always spans the full text width
+        for i in spread:
+            widths[i] += room / len(spread)
     columns, x = [], style.content_left
-    for key, title, width in zip(keys, titles, widths, strict=True):
-        columns.append(Column(key, title, x, width, _COLUMN_SPECS[key][1]))
-        x += width
+    for key, title, w in zip(keys, titles, widths, strict=True):
+        columns.append(Column(key, title, x, w, _COLUMN_SPECS[key][1]))
+        x += w
     return columns
-
-
-def _cell(style: Style, fonts: FontSet, x: float, width: float, text: str,
-          align: str, bold: bool = False) -> Cell:
-    inner = width - 2 * style.pad_x
-    return Cell(x, width, tuple(wrap(text, inner, style.table_size, fonts)), align, bold)
-
-
-def _summary_row(kind: str, label: str, amount: str, columns: list[Column],
-                 fonts: FontSet, style: Style) -> Row:
-    """本页小计/合计: the label spans the columns left of 金额, the amount sits in 金额."""
-    at = next((i for i, c in enumerate(columns) if c.key == "amount"), None)
-    if at is None:
-        left, right = columns[0].x, columns[-1].x + columns[-1].width
-        cells = (_cell(style, fonts, left, right - left, f"{label}：{amount} 元", "left", True),)
-    else:
-        label_end = columns[at].x
-        cells = (_cell(style, fonts, columns[0].x, label_end - columns[0].x, label, "center", True),
-                 _cell(style, fonts, columns[at].x, columns[at].width, amount, "right", True))
-        if at + 1 < len(columns):
-            end = columns[-1].x + columns[-1].width
-            rest = columns[at + 1].x
-            cells += (Cell(rest, end - rest, ()),)
-    return Row(kind, cells, style.row_height(max(len(c.lines) for c in cells)))
-
-
-def summary_rows(subtotal_fen: int, columns: list[Column], fonts: FontSet,
-                 style: Style) -> Row:
-    return _summary_row("subtotal", "本页小计", format_yuan(subtotal_fen), columns, fonts, style)
-
-
-def total_rows(doc: NoticeDoc, columns: list[Column], fonts: FontSet, style: Style) -> list[Row]:
-    total = _summary_row("total", "合计", format_yuan(doc.total_fen), columns, fonts, style)
-    left, right = columns[0].x, columns[-1].x + columns[-1].width
-    words = _cell(style, fonts, left, right - left,
-                  f"合计金额（大写）：{amount_in_words(doc.total_fen)}", "left", True)
-    return [total, Row("words", (words,), style.row_height(len(words.lines)))]
-
-
-def line_rows(doc: NoticeDoc, columns: list[Column], texts: list[list[str]],
-              fonts: FontSet, style: Style) -> list[Row]:
-    rows: list[Row] = []
-    for n, line in enumerate(doc.lines):
-        cells = tuple(_cell(style, fonts, c.x, c.width, texts[j][n], c.align)
-                      for j, c in enumerate(columns))
-        height = style.row_height(max(len(c.lines) for c in cells))
-        rows.append(Row("line", cells, height, line.amount_fen))
-    return rows
-
-
-def split_row(row: Row, lines: int, style: Style) -> tuple[Row, Row]:
-    """Cut a row taller than a page after `lines` lines; the rest continues on the next page.
-
-    The amount stays with the first part (where 序号 and 金额 are printed).
-    """
-    head = tuple(Cell(c.x, c.width, c.lines[:lines], c.align, c.bold) for c in row.cells)
-    tail = tuple(Cell(c.x, c.width, c.lines[lines:], c.align, c.bold) for c in row.cells)
-    tail_lines = max(len(c.lines) for c in tail)
-    return (Row(row.kind, head, style.row_height(lines), row.amount_fen),
-            Row(row.kind, tail, style.row_height(tail_lines), 0))
-
-
-def paginate(rows: list[Row], header: Row, first_top: float, later_top: float, bottom: float,
-             closing_height: float, subtotal_height: float, style: Style) -> list[Page]:
-    """Place rows top-down; every page gets the header and a 本页小计 row, the last page also
-    gets the closing block (totals, 大写, seal, QR) below its final rows.
-
-    `bottom` is the lowest y a table row may reach (the footer's top edge).
-    """
-    pages = [Page(1)]
-    floor = bottom + subtotal_height  # the 本页小计 row always fits under the last line row
-    y = first_top - header.height
-
-    def new_page() -> None:
-        nonlocal y
-        pages.append(Page(len(pages) + 1))
-        y = later_top - header.height
-
-    for row in rows:
-        while row.height > y - floor:
-            fresh = later_top - header.height - floor
-            if row.height <= fresh and pages[-1].rows:
-                new_page()
-                continue
-            fit = int((y - floor - 2 * style.pad_y) // style.table_leading)
-            if fit < 1:
-                new_page()
-                continue
-            head, row = split_row(row, fit, style)
-            head.top = y
-            pages[-1].rows.append(head)
-            pages[-1].subtotal_fen += head.amount_fen
-            new_page()
-        row.top = y
-        y -= row.height
-        pages[-1].rows.append(row)
-        pages[-1].subtotal_fen += row.amount_fen
-    if y - floor < closing_height:
-        # Keep the closing block with at least the final row, never alone on a page.
-        last = pages[-1]
-        carried = [last.rows.pop()] if len(last.rows) > 1 else []
-        last.subtotal_fen -= sum(r.amount_fen for r in carried)
-        new_page()
-        for row in carried:
-            row.top = y
-            y -= row.height
-            pages[-1].rows.append(row)
-            pages[-1].subtotal_fen += row.amount_fen
-    pages[-1].closing_top = y - subtotal_height
-    return pages

@@ -46,3 +46,6 @@ class NoticeDoc:
     withdrawn: bool = False             # 已撤回 stamp
     quantity_unit: str = ""             # e.g. "亩" for the quantity column header
     extra: dict[str, str] = field(default_factory=dict)  # future fields, ignored if unknown
+    # Header overrides by field name, e.g. {"name": "村名"} for a township summary whose
+    # lines are villages. Unlisted fields keep the default titles (姓名, 村民小组, …).
+    column_titles: dict[str, str] = field(default_factory=dict)

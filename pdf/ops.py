@@ -29,6 +29,7 @@ class PageOps:
         self.fonts = fonts
         self._doc = canvas._doc
         self._names: dict[tuple[int, int], str] = {}
+        self._shown: dict[tuple[str, float], str] = {}
 
     @property
     def _code(self) -> list[str]:
@@ -43,12 +44,21 @@ class PageOps:
         return name
 
     def _show(self, text: str, size: float) -> str:
-        """Tf/Tj operators for `text`; Tj advances the pen so font runs chain on one line."""
+        """Tf/Tj operators for `text`; Tj advances the pen so font runs chain on one line.
+
+        Cached per document: a glyph keeps its code once assigned, and group names, rates
+        and notes repeat on every page.
+        """
+        key = (text, size)
+        shown = self._shown.get(key)
+        if shown is not None:
+            return shown
         out = []
         for font, piece in self.fonts.runs(text):
             for subset, codes in font.splitString(piece, self._doc):
                 out.append(f"{self._font_ref(font, subset)} {size:g} Tf <{codes.hex()}> Tj")
-        return " ".join(out)
+        shown = self._shown[key] = " ".join(out)
+        return shown
 
     def text(
         self,
@@ -61,23 +71,31 @@ class PageOps:
         align: str = "left",
         gray: float | None = None,
         angle: float = 0.0,
+        outline: float = 0.0,
     ) -> None:
-        """Draw one line with its baseline at y; x is its left, centre or right edge."""
+        """Draw one line with its baseline at y; x is its left, centre or right edge.
+
+        With `angle` the line turns about that anchor; `outline` > 0 draws hollow letters
+        with that stroke width (a stamp that leaves the text beneath readable).
+        """
         if not text:
             return
+        cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
         if align != "left":
             width = self.fonts.width(text, size)
-            x -= width / 2 if align == "center" else width
+            shift = width / 2 if align == "center" else width
+            x, y = x - shift * cos, y - shift * sin
         if angle:
-            cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
             matrix = f"{cos:.4f} {sin:.4f} {-sin:.4f} {cos:.4f} {x:.2f} {y:.2f} Tm"
         else:
             matrix = f"1 0 0 1 {x:.2f} {y:.2f} Tm"
         body = f"BT {matrix} {self._show(text, size)} ET"
-        if bold or gray is not None:
+        if bold or outline or gray is not None:
             # Text render mode and line width outlive ET, so they stay inside q … Q.
             state = f"{gray:.3f} g {gray:.3f} G " if gray is not None else ""
-            if bold:
+            if outline:
+                state += f"1 Tr {outline:.2f} w "
+            elif bold:
                 state += f"2 Tr {size * BOLD_STROKE:.3f} w "
             body = f"q {state}{body} Q"
         self._code.append(body)
@@ -110,3 +128,11 @@ class PageOps:
             state += f" {cos:.4f} {sin:.4f} {-sin:.4f} {cos:.4f} {x:.2f} {y:.2f} cm"
             x = y = 0.0
         self._code.append(f"q {state} {x:.2f} {y:.2f} {w:.2f} {h:.2f} re S Q")
+
+    def fill_rects(
+        self, rects: list[tuple[float, float, float, float]], gray: float = 0.0
+    ) -> None:
+        """Fill rectangles (x, y, w, h) as one path: no seams between QR modules."""
+        if rects:
+            path = " ".join(f"{x:.3f} {y:.3f} {w:.3f} {h:.3f} re" for x, y, w, h in rects)
+            self._code.append(f"q {gray:.3f} g {path} f Q")
