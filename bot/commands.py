@@ -12,12 +12,14 @@ from bot.runtime import ensure_admin, opened
 from bot.settings import SETTINGS, Config
 from notices import lifecycle, public
 from notices.fingerprint import format_code
+from notices.ledgers import finance_services as finance
+from notices.ledgers.models import FinanceEntry
 from notices.ledgers.services import import_payouts as import_payout_sheet
 from notices.models import Delivery, Notice, NoticeVersion
-from notices.money import format_fen
+from notices.money import format_fen, parse_fen
 from villages import services as villages
 from villages.errors import InvalidInput
-from villages.models import Region
+from villages.models import Region, Staff
 
 Outcome = tuple[Any, str]
 
@@ -40,7 +42,9 @@ async def init(args: argparse.Namespace, config: Config) -> Outcome:
     if args.demo:
         demo = result["demo"]
         text += (f"\n演示县已载入：{demo['townships']} 个乡镇，{demo['villages']} 个村，"
-                 f"已发布 {demo['published']} 份公示。\n公示表 PDF 在 {config.files_dir}")
+                 f"已发布 {demo['published']} 份公示，"
+                 f"新载入 {demo['finance_periods']} 个村的月度财务。"
+                 f"\n公示表 PDF 在 {config.files_dir}")
     return result, text
 
 
@@ -116,6 +120,52 @@ async def import_payouts(args: argparse.Namespace, config: Config) -> Outcome:
     verb = "校验通过（未保存）" if args.dry_run else f"已导入为批次 {summary.batch_id}"
     return summary.as_dict(), (f"{verb}：{summary.rows} 行，{summary.households} 户，"
                                f"合计 {format_fen(summary.total_fen)} 元")
+
+
+async def import_finance(args: argparse.Namespace, config: Config) -> Outcome:
+    data = _read_file(args.file)
+    opening = None if args.opening is None else parse_fen(args.opening, field="期初余额")
+    async with opened(config):
+        actor = await villages.get_staff(args.actor)
+        summary = await finance.import_finance(
+            data, os.path.basename(args.file), village_code=args.village,
+            period_text=args.period, actor=actor, opening_fen=opening, dry_run=args.dry_run)
+    verb = "校验通过（未保存）" if args.dry_run else "已导入"
+    return summary.as_dict(), (
+        f"{verb}：{summary.period} 共 {summary.entries} 笔；期初 {format_fen(summary.opening_fen)}"
+        f" + 收入 {format_fen(summary.income_fen)} − 支出 {format_fen(summary.expense_fen)}"
+        f" = 期末 {format_fen(summary.closing_fen)} 元")
+
+
+async def finance_show(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        record = await finance.get_period(args.village, args.period)
+        entries = await FinanceEntry.filter(period=record).order_by("row_no")
+        signer = await Staff.get_or_none(id=record.signed_off_by_id)
+    out = {
+        "village": args.village, "period": record.period, "revision": record.revision,
+        "opening_fen": record.opening_fen, "income_fen": record.income_fen,
+        "expense_fen": record.expense_fen, "closing_fen": record.closing_fen,
+        "signed_off_by": signer.name if signer else None,
+        "signed_off_at": record.signed_off_at, "signoff_opinion": record.signoff_opinion,
+        "entries": [{"date": e.booked_on, "voucher": e.voucher_no, "summary": e.summary,
+                     "category": e.category, "income_fen": e.income_fen,
+                     "expense_fen": e.expense_fen, "handler": e.handler,
+                     "approver": e.approver} for e in entries],
+    }
+    sign = f"已签核（{signer.name}）" if signer else "未签核"
+    text = (f"{record.period}：期初 {format_fen(record.opening_fen)}，收入 "
+            f"{format_fen(record.income_fen)}，支出 {format_fen(record.expense_fen)}，期末 "
+            f"{format_fen(record.closing_fen)}；{len(entries)} 笔；{sign}")
+    return out, text
+
+
+async def finance_signoff(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        actor = await villages.get_staff(args.actor)
+        await finance.sign_off(args.village, args.period, actor, args.opinion)
+    return ({"village": args.village, "period": args.period, "signed_off_by": actor.name},
+            f"{args.period} 已签核")
 
 
 async def notice_create(args: argparse.Namespace, config: Config) -> Outcome:

@@ -1,5 +1,6 @@
-"""The demo county 青禾县 (a made-up code, 419901): three townships, fourteen villages,
-one 耕地地力保护补贴 batch per township, published through the real pipeline.
+"""The demo county 青禾县 (a made-up code, 419901): three townships, thirteen villages,
+one 耕地地力保护补贴 batch per township published through the real pipeline, and a month of
+village finance for three villages of 城关镇, signed off by their supervision committees.
 
 Every step is the same service call a clerk's command makes; the payout sheets are written
 as CSV files under $CUNWU_HOME/demo/ and imported like any other sheet. Idempotent: a
@@ -15,6 +16,7 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
+from bot.demo_finance import load_demo_finance
 from bot.runtime import Runtime, ensure_admin
 from notices import lifecycle
 from notices.idcard import id_check_char
@@ -73,7 +75,7 @@ async def load_demo(runtime: Runtime) -> dict[str, Any]:
     await villages.import_regions(villages.read_region_csv(demo_regions_csv()))
     await ensure_admin()
     townships = await Region.filter(level=Level.TOWNSHIP).order_by("code")
-    published = 0
+    published = finance_loaded = 0
     demo_dir = runtime.config.home / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)
     for index, township in enumerate(townships):
@@ -88,6 +90,8 @@ async def load_demo(runtime: Runtime) -> dict[str, Any]:
         for village in village_list:
             await villages.add_robot(village.code, f"{village.name}村务工作群",
                                      f"demo-robot-{village.code}")
+        if index == 0:
+            finance_loaded += await load_demo_finance(township, clerk, demo_dir)
         if await PayoutBatch.exists(township=township, program=PROGRAM, year=YEAR):
             continue
         sheet = payout_sheet(township, village_list, seed=index)
@@ -107,4 +111,5 @@ async def load_demo(runtime: Runtime) -> dict[str, Any]:
         "townships": len(townships),
         "villages": await Region.filter(level=Level.VILLAGE).count(),
         "published": published,
+        "finance_periods": finance_loaded,
     }

@@ -7,7 +7,12 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
-from notices.ledgers.models import PayoutBatch, PayoutRow  # noqa: F401  (one app, one registry)
+from notices.ledgers.models import (  # noqa: F401  (one app, one model registry)
+    FinanceEntry,
+    FinancePeriod,
+    PayoutBatch,
+    PayoutRow,
+)
 from villages.models import ChannelTarget, Region, Staff
 
 

@@ -65,3 +65,62 @@ class PayoutRow(Model):
     class Meta:
         table = "payout_row"
         indexes = (("batch_id", "village_id"),)
+
+
+class FinancePeriod(Model):
+    """One village's finance disclosure period (a month or a quarter) and its balances.
+
+    The balance chain is enforced on import: opening = the previous period's closing, and
+    closing = opening + income − expense. The supervision committee's sign-off is recorded
+    here and is required before the period can be published.
+    """
+
+    id = fields.IntField(primary_key=True)
+    village: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "villages.Region", related_name="finance_periods", on_delete=fields.RESTRICT
+    )
+    period = fields.CharField(max_length=7)   # "2026-10" or "2026-Q3"
+    starts_on = fields.DateField()
+    ends_on = fields.DateField()
+    opening_fen = fields.BigIntField()
+    income_fen = fields.BigIntField()
+    expense_fen = fields.BigIntField()
+    closing_fen = fields.BigIntField()
+    entry_count = fields.IntField()
+    revision = fields.IntField(default=1)
+    source_filename = fields.CharField(max_length=255, default="")
+    created_by: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "villages.Staff", related_name="finance_periods", on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    signed_off_by: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "villages.Staff", related_name="finance_signoffs", null=True, on_delete=fields.RESTRICT
+    )
+    signed_off_at = fields.DatetimeField(null=True)
+    signoff_opinion = fields.CharField(max_length=500, default="")
+
+    class Meta:
+        table = "finance_period"
+        unique_together = (("village", "period"),)
+        indexes = (("village_id", "starts_on"),)
+
+
+class FinanceEntry(Model):
+    id = fields.BigIntField(primary_key=True)
+    period: fields.ForeignKeyRelation[FinancePeriod] = fields.ForeignKeyField(
+        "notices.FinancePeriod", related_name="entries", on_delete=fields.CASCADE
+    )
+    row_no = fields.IntField()
+    booked_on = fields.DateField()
+    voucher_no = fields.CharField(max_length=30)
+    summary = fields.CharField(max_length=200)
+    category = fields.CharField(max_length=10)
+    income_fen = fields.BigIntField(default=0)
+    expense_fen = fields.BigIntField(default=0)
+    handler = fields.CharField(max_length=50)
+    approver = fields.CharField(max_length=50)
+    note = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "finance_entry"
+        indexes = (("period_id", "row_no"),)

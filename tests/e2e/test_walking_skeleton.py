@@ -41,6 +41,13 @@ def test_demo_publishes_and_every_village_group_receives_card_and_pdf(demo_env, 
     assert main(["init", "--demo", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["demo"]["published"] >= 12
+    assert result["demo"]["finance_periods"] == 3
+    assert main(["finance", "show", "--village", "419901100201", "--period", "2026-10",
+                 "--json"]) == 0
+    ledger = json.loads(capsys.readouterr().out)
+    assert ledger["closing_fen"] == (ledger["opening_fen"] + ledger["income_fen"]
+                                     - ledger["expense_fen"])
+    assert ledger["signed_off_by"] == "supervisor201" and ledger["entries"]
     # Idempotent: a second run publishes nothing new.
     assert main(["init", "--demo", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["demo"]["published"] == 0
