@@ -167,7 +167,9 @@ def check_zip_workbook(data: bytes) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    # NotImplementedError: a damaged header claiming a newer zip version than Python reads.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError):
         raise _reject("文件已损坏，无法作为Excel表格打开") from None
     if len(infos) > MAX_ENTRIES:
         raise _reject("文件内部条目过多，不像正常的表格")
