@@ -151,9 +151,59 @@ def build_parser() -> argparse.ArgumentParser:
         _json(p)
         p.set_defaults(handler=commands.notice_transition, transition=action)
 
-    p = sub.add_parser("render", help="write the board PDF of a notice")
-    p.add_argument("notice", type=int, help="notice id")
-    p.add_argument("-o", "--output", required=True, help="PDF file to write")
+    p = notice.add_parser("correct", help="redraft a published notice from the amended ledger")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("id", type=int, nargs="?")
+    target.add_argument("--batch", type=int, help="every stale notice of the batch")
+    p.add_argument("--reason", required=True)
+    _actor(p)
+    _json(p)
+    p.set_defaults(handler=commands.notice_correct)
+    p = notice.add_parser("withdraw", help="withdraw a published notice everywhere it went")
+    p.add_argument("id", type=int)
+    p.add_argument("--reason", required=True)
+    _actor(p)
+    _json(p)
+    p.set_defaults(handler=commands.notice_withdraw)
+
+    payouts = _group(sub, "payouts", "payout batch rows")
+    p = payouts.add_parser("list", help="rows of a batch (IDs masked)")
+    p.add_argument("--batch", type=int, required=True)
+    p.add_argument("--village", help="12-digit village code")
+    _json(p)
+    p.set_defaults(handler=commands.payouts_list)
+    p = payouts.add_parser("amend", help="fix one row; its published notices become stale")
+    p.add_argument("row", type=int)
+    p.add_argument("--amount", help="the right amount in yuan")
+    p.add_argument("--name", help="the right name")
+    p.add_argument("--reason", required=True)
+    _actor(p)
+    _json(p)
+    p.set_defaults(handler=commands.payouts_amend)
+
+    check = _group(sub, "check", "consistency checks")
+    p = check.add_parser("consistency",
+                         help="every live notice × channel; exits 1 if anything is stale")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--township")
+    where.add_argument("--village")
+    _json(p)
+    p.set_defaults(handler=commands.check_consistency)
+
+    p = sub.add_parser("render", help="write the board PDF of a notice, or of whole townships")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("notice", type=int, nargs="?", help="notice id")
+    which.add_argument("--township", metavar="CODE", help="every notice of the township's batches")
+    which.add_argument("--county", nargs="?", const="", metavar="CODE",
+                       help="every township (of the county CODE, or all)")
+    p.add_argument("--program", help="batch program, e.g. 耕地地力保护补贴 (batch only)")
+    p.add_argument("--year", type=int, help="batch year (batch only)")
+    p.add_argument("-o", "--output", required=True,
+                   help="PDF file for one notice; directory for --township/--county")
+    p.add_argument("--paper", choices=("A4", "A3"), default="A4")
+    p.add_argument("--landscape", action="store_true", help="for wide tables")
+    p.add_argument("--large-print", action="store_true", help="body text 16 pt")
+    p.add_argument("--workers", type=int, help="processes to render with (default: all cores)")
     _json(p)
     p.set_defaults(handler=commands.render)
 
@@ -195,9 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     if outcome is None:
         return 0
-    result, text = outcome
+    result, text, *status = outcome
     emit(args, result, text)
-    return 0
+    return status[0] if status else 0
 
 
 def _print_details(details: Any) -> None:

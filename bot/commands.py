@@ -10,10 +10,11 @@ from typing import Any
 
 from bot.runtime import ensure_admin, opened
 from bot.settings import SETTINGS, Config
-from notices import lifecycle, public
+from notices import corrections, lifecycle, public
+from notices.consistency import consistency_matrix, matrix_as_dict
 from notices.fingerprint import format_code
 from notices.ledgers import finance_services as finance
-from notices.ledgers.models import FinanceEntry
+from notices.ledgers.models import FinanceEntry, PayoutRow
 from notices.ledgers.services import import_payouts as import_payout_sheet
 from notices.models import Delivery, Notice, NoticeVersion
 from notices.money import format_fen, parse_fen
@@ -255,14 +256,95 @@ async def notice_transition(args: argparse.Namespace, config: Config) -> Outcome
                            for r in done)
 
 
-async def render(args: argparse.Namespace, config: Config) -> Outcome:
+async def notice_correct(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        actor = await villages.get_staff(args.actor)
+        notices = ([await lifecycle.get_notice(args.id)] if args.id is not None
+                   else await corrections.stale_notices(args.batch))
+        if not notices:
+            return [], "没有需要更正的公示：已发布的内容与台账一致"
+        for notice in notices:
+            await corrections.correct(notice, actor, args.reason)
+        rows = [await _notice_row(n) for n in notices]
+    ids = "、".join(str(r["id"]) for r in rows)
+    return rows, f"已起草更正 {ids}：审核通过后发布，即替代原版本"
+
+
+async def notice_withdraw(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        actor = await villages.get_staff(args.actor)
+        notice = await lifecycle.get_notice(args.id)
+        told = await corrections.withdraw(notice, actor, args.reason)
+        row = await _notice_row(notice)
+    return row, f"公示 {args.id} 已撤回，将通知 {told} 个群"
+
+
+async def payouts_list(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        query = PayoutRow.filter(batch_id=args.batch).order_by("village_id", "row_no")
+        if args.village:
+            query = query.filter(village__code=args.village)
+        rows = [{"id": r.id, "row": r.row_no, "village": r.village.name, "group": r.group_name,
+                 "name": r.name, "id_board": r.id_board, "amount_fen": r.amount_fen}
+                for r in await query.prefetch_related("village")]
+    text = "\n".join(f"{r['id']:>7}  {r['village']:<6} {r['name']:<6} {r['id_board']}  "
+                     f"{format_fen(r['amount_fen']):>12}" for r in rows) or "没有记录"
+    return rows, text
+
+
+async def payouts_amend(args: argparse.Namespace, config: Config) -> Outcome:
+    amount = None if args.amount is None else parse_fen(args.amount, field="金额")
+    if amount is None and args.name is None:
+        raise InvalidInput("请给出要改的内容：--amount 或 --name")
+    async with opened(config):
+        actor = await villages.get_staff(args.actor)
+        stale = await corrections.amend_payout_row(args.row, actor, args.reason,
+                                                   amount_fen=amount, name=args.name)
+    hint = (f"；已发布的公示 {'、'.join(map(str, stale))} 与台账不一致，"
+            f"请用 cunwu notice correct 更正" if stale else "")
+    return {"row": args.row, "stale_notices": stale}, f"已修改第 {args.row} 条记录{hint}"
+
+
+async def check_consistency(args: argparse.Namespace, config: Config) -> tuple[Any, str, int]:
+    async with opened(config):
+        rows = await consistency_matrix(args.township or args.village)
+    result = matrix_as_dict(rows)
+    lines = []
+    for row in rows:
+        cells = "  ".join(f"{c.target}:{'v' + str(c.holds) if c.holds else '—'}"
+                          f"{'' if c.state == 'ok' else '[' + c.state + ']'}" for c in row.cells)
+        flag = "✔" if row.ok else "✘"
+        stale = " [台账已变]" if row.ledger_stale else ""
+        lines.append(f"{flag} {row.notice_id:>4} {row.region} v{row.version}{stale}  {cells}")
+    summary = "全部一致" if result["consistent"] else "有不一致（✘）"
+    return result, "\n".join([*lines, summary]), 0 if result["consistent"] else 1
+
+
+async def render(args: argparse.Namespace, config: Config) -> tuple[Any, str, int]:
+    from bot import render_batch
     from notices.rendering import render_notice_pdf
+    from pdf import board_style
+    style = board_style(args.paper, landscape=args.landscape, large_print=args.large_print)
+    if args.notice is None:
+        if not args.program or not args.year:
+            render_batch.usage_error("--township/--county 需要 --program 和 --year")
+        async with opened(config) as runtime:
+            summary = await render_batch.render_batch(
+                Path(args.output), runtime.store, config.public_url, program=args.program,
+                year=args.year, township=args.township, county=args.county, style=style,
+                workers=args.workers, progress=render_batch.progress_bar())
+        return summary.as_dict(), summary.text(), 1 if summary.failed else 0
+    if args.program or args.year:
+        render_batch.usage_error("--program/--year 只用于 --township/--county 批量导出")
     async with opened(config) as runtime:
         notice = await lifecycle.get_notice(args.notice)
-        data, label = await render_notice_pdf(notice, runtime.store, config.public_url)
+        if style == board_style():
+            data, label = await render_notice_pdf(notice, runtime.store, config.public_url)
+        else:
+            data, label = await render_batch.notice_pdf(notice, config.public_url, style)
     Path(args.output).write_bytes(data)
     return {"notice": args.notice, "output": args.output, "bytes": len(data),
-            "version": label}, f"已写出 {args.output}（{label}）"
+            "version": label}, f"已写出 {args.output}（{label}）", 0
 
 
 async def verify(args: argparse.Namespace, config: Config) -> Outcome:

@@ -17,10 +17,10 @@ from datetime import datetime
 from bot.wechat.errors import DeliveryError, MediaExpiredError, RetryableDeliveryError
 from bot.wechat.robot import WeComRobotClient, split_markdown
 from notices import outbox
-from notices.channels import robot_markdown
+from notices.channels import robot_markdown, withdrawal_markdown
 from notices.files import FileStore
 from notices.lifecycle import CHINA, publication_of
-from notices.models import Delivery, NoticeVersion
+from notices.models import Delivery, DeliveryPurpose
 from villages.models import ChannelKind
 
 log = logging.getLogger("cunwu.worker")
@@ -33,7 +33,11 @@ class Step:
     filename: str = ""  # what the cadres see in the group, e.g. 东湖村…公示-0XMG-B5KS.pdf
 
 
-def robot_steps(version: NoticeVersion, public_url: str) -> list[Step]:
+def robot_steps(delivery: Delivery, public_url: str) -> list[Step]:
+    version = delivery.version
+    if delivery.purpose == DeliveryPurpose.WITHDRAW:
+        text = withdrawal_markdown(version.content, version.verify_code, version.withdrawn_reason)
+        return [Step("markdown", chunk) for chunk in split_markdown(text)]
     pub = publication_of(version.content, version.verify_code,
                          f"{public_url}/n/{version.verify_code}")
     card = robot_markdown(version.content, pub)
@@ -76,7 +80,7 @@ class DeliveryWorker:
         if target.kind != ChannelKind.WECOM_ROBOT:
             await outbox.mark_failed(delivery, f"不支持的渠道 {target.kind}")
             return
-        steps = robot_steps(delivery.version, self.public_url)
+        steps = robot_steps(delivery, self.public_url)
         try:
             for step in steps[delivery.steps_done:]:
                 await self._send(target.address, step)

@@ -121,3 +121,16 @@ def scannable_texts(content: dict[str, Any]) -> list[tuple[str, str]]:
             if row.get(key):
                 out.append((f"第{index}行 {key}", str(row[key])))
     return out
+
+
+def withdrawal_markdown(content: dict[str, Any], code: str, reason: str) -> str:
+    """The notice to every place a withdrawn notice reached."""
+    region = content["region"]
+    return "\n".join([
+        f"## 【撤回】{content['title']}",
+        f"> 地区：{region['township']} {region['name']}",
+        f"> 核验码：<font color=\"warning\">{format_code(code)}</font> 的公示已撤回",
+        f"> 原因：{reason}",
+        "",
+        "请把公开栏上的这份公示取下，并在群里告知村民。",
+    ])

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from notices.channels import scannable_texts
-from notices.content import summary_content, village_contents
+from notices.content import content_from_ledger
 from notices.fingerprint import fingerprint
 from notices.idcard import find_personal_numbers
 from notices.ledgers.models import PayoutBatch
 from notices.models import Notice, NoticeKind, NoticeState
 from notices.money import format_fen
 from villages.errors import Conflict
-from villages.models import Region
 
 
 class CheckFailed(Conflict):
@@ -55,11 +54,7 @@ async def check_batch_consistent(notice: Notice) -> None:
             "请重新生成公示",
             details={"check": "stale", "drafted": notice.batch_revision, "now": batch.revision},
         )
-    villages = await village_contents(batch)
-    township = await Region.get(id=batch.township_id)
-    current = (summary_content(batch, township, villages)
-               if notice.kind == NoticeKind.PAYOUT_SUMMARY
-               else villages.get(notice.region_id))
+    current = await content_from_ledger(notice)
     if current is None or fingerprint(current) != notice.draft_sha256:
         raise CheckFailed("公示内容与补贴批次的当前数据不一致，请重新生成公示",
                           details={"check": "stale"})

@@ -81,3 +81,13 @@ def summary_content(batch: PayoutBatch, township: Region,
         ],
         "total_fen": sum(c["total_fen"] for c in lines),
     }
+
+
+async def content_from_ledger(notice: Any) -> dict[str, Any] | None:
+    """What the notice's content would be if drafted from its batch now (None: the village
+    has no rows left in the batch)."""
+    batch = await PayoutBatch.get(id=notice.batch_id)
+    villages = await village_contents(batch)
+    if notice.kind == NoticeKind.PAYOUT_SUMMARY:
+        return summary_content(batch, await Region.get(id=batch.township_id), villages)
+    return villages.get(notice.region_id)

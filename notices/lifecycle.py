@@ -95,7 +95,9 @@ async def create_payout_notices(batch_id: int, actor: Staff) -> list[Notice]:
     return created
 
 
-async def _move(notice: Notice, expected: NoticeState, new: NoticeState, **changes: Any) -> None:
+async def move_state(notice: Notice, expected: NoticeState, new: NoticeState,
+                     **changes: Any) -> None:
+    """Change state only if it is still ``expected``: two processes can't both move it."""
     moved = await Notice.filter(id=notice.id, state=expected).update(state=new, **changes)
     if not moved:
         fresh = await Notice.get(id=notice.id)
@@ -108,21 +110,21 @@ async def _move(notice: Notice, expected: NoticeState, new: NoticeState, **chang
 
 async def submit(notice: Notice, actor: Staff) -> None:
     check_role(actor, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
-    check_in_scope(actor, await _region_of(notice))
+    check_in_scope(actor, await region_of(notice))
     checks.check_rows_add_up(notice.draft_content)
     async with in_transaction():
-        await _move(notice, NoticeState.DRAFT, NoticeState.IN_REVIEW, reject_reason="")
+        await move_state(notice, NoticeState.DRAFT, NoticeState.IN_REVIEW, reject_reason="")
         await record_event(actor.name, "submit", f"notice:{notice.id}")
 
 
 async def approve(notice: Notice, actor: Staff, whitelist: frozenset[str] = frozenset()) -> None:
     check_role(actor, Role.TOWNSHIP_REVIEWER, Role.COUNTY_ADMIN)
-    check_in_scope(actor, await _region_of(notice))
+    check_in_scope(actor, await region_of(notice))
     if notice.author_id == actor.id:
         raise Forbidden(f"{actor.name} 是这份公示的起草人，不能自己审核；请另一位审核人审核")
     await _run_checks(notice, whitelist)
     async with in_transaction():
-        await _move(notice, NoticeState.IN_REVIEW, NoticeState.APPROVED,
+        await move_state(notice, NoticeState.IN_REVIEW, NoticeState.APPROVED,
                     reviewer_id=actor.id, approved_sha256=notice.draft_sha256)
         await record_event(actor.name, "approve", f"notice:{notice.id}",
                            {"sha256": notice.draft_sha256})
@@ -130,12 +132,12 @@ async def approve(notice: Notice, actor: Staff, whitelist: frozenset[str] = froz
 
 async def reject(notice: Notice, actor: Staff, reason: str) -> None:
     check_role(actor, Role.TOWNSHIP_REVIEWER, Role.COUNTY_ADMIN)
-    check_in_scope(actor, await _region_of(notice))
+    check_in_scope(actor, await region_of(notice))
     reason = reason.strip()
     if not reason:
         raise Conflict("退回时请写明理由（--reason）")
     async with in_transaction():
-        await _move(notice, NoticeState.IN_REVIEW, NoticeState.DRAFT,
+        await move_state(notice, NoticeState.IN_REVIEW, NoticeState.DRAFT,
                     reviewer_id=actor.id, reject_reason=reason[:500])
         await record_event(actor.name, "reject", f"notice:{notice.id}", {"reason": reason})
 
@@ -150,7 +152,7 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
     """Freeze the approved content as a version, render its board PDF and queue its
     deliveries, all in one transaction with the state change."""
     check_role(actor, Role.TOWNSHIP_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_ADMIN)
-    check_in_scope(actor, await _region_of(notice))
+    check_in_scope(actor, await region_of(notice))
     if notice.state != NoticeState.APPROVED:
         raise Conflict(f"公示 {notice.id} 是“{_STATE_ZH[notice.state]}”，审核通过后才能发布")
     if notice.approved_sha256 != notice.draft_sha256:
@@ -158,7 +160,8 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
     await _run_checks(notice, ctx.whitelist)
 
     number = await NoticeVersion.filter(notice=notice).count() + 1
-    township = await _township_of(await _region_of(notice))
+    previous = await NoticeVersion.get_or_none(notice=notice, status=VersionStatus.CURRENT)
+    township = await _township_of(await region_of(notice))
     start = ctx.today or today_in_china()
     content = {
         **notice.draft_content,
@@ -168,6 +171,10 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
                    "end": (start + timedelta(days=ctx.publicity_days - 1)).isoformat()},
         "supervision_phone": township.supervision_phone,
     }
+    if previous is not None:
+        # A correction says, inside its fingerprinted content, what it replaces and why.
+        content["correction"] = {"of": previous.verify_code, "of_version": previous.number,
+                                 "reason": notice.correction_reason}
     digest = fingerprint(content)
     code = await _free_code(digest)
     pub = publication_of(content, code, ctx.notice_url(code))
@@ -177,23 +184,38 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
     except FontError as exc:
         raise InvalidInput(f"公示表有字体印不出来的字，请核对后再发布：{exc}") from None
     ctx.store.put(pdf_name, pdf_bytes)
-    targets = await ChannelTarget.filter(region_id=notice.region_id, active=True)
+    targets = await _targets_for(notice)
+    now = datetime.now(CHINA)
     async with in_transaction():
-        await _move(notice, NoticeState.APPROVED, NoticeState.PUBLISHED)
+        await move_state(notice, NoticeState.APPROVED, NoticeState.PUBLISHED, correction_reason="")
+        if previous is not None:
+            await NoticeVersion.filter(id=previous.id).update(
+                status=VersionStatus.SUPERSEDED, status_changed_at=now)
         version = await NoticeVersion.create(
             notice=notice, number=number, content=content, fingerprint=digest,
             verify_code=code, status=VersionStatus.CURRENT, period_start=pub.period_start,
-            period_end=pub.period_end, published_at=datetime.now(CHINA), published_by=actor,
+            period_end=pub.period_end, published_at=now, published_by=actor,
             pdf_file=pdf_name,
         )
         await Delivery.bulk_create([
-            Delivery(version=version, target=t, next_attempt_at=datetime.now(CHINA))
-            for t in targets
+            Delivery(version=version, target_id=target_id, next_attempt_at=now)
+            for target_id in targets
         ])
         await record_event(actor.name, "publish", f"notice:{notice.id}",
                            {"version": number, "fingerprint": digest, "verify_code": code,
+                            "supersedes": previous.verify_code if previous else None,
                             "deliveries": len(targets)})
     return version
+
+
+async def _targets_for(notice: Notice) -> list[int]:
+    """Every active target of the notice's region, plus every target an earlier version of
+    this notice reached: a correction must arrive wherever the old version did."""
+    active = await ChannelTarget.filter(region_id=notice.region_id, active=True).values_list(
+        "id", flat=True)
+    reached = await Delivery.filter(version__notice_id=notice.id).values_list(
+        "target_id", flat=True)
+    return sorted(set(active) | set(reached))
 
 
 def publication_of(content: dict[str, Any], code: str, url: str) -> Publication:
@@ -203,10 +225,11 @@ def publication_of(content: dict[str, Any], code: str, url: str) -> Publication:
         period_end=date.fromisoformat(content["period"]["end"]),
         published_on=date.fromisoformat(content["period"]["start"]),
         supervision_phone=content.get("supervision_phone", ""),
+        correction_of=content.get("correction", {}).get("of", ""),
     )
 
 
-async def _region_of(notice: Notice) -> Region:
+async def region_of(notice: Notice) -> Region:
     return await Region.get(id=notice.region_id)
 
 

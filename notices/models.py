@@ -35,6 +35,11 @@ class VersionStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class DeliveryPurpose(StrEnum):
+    PUBLISH = "publish"      # the notice (or its correction) itself
+    WITHDRAW = "withdraw"    # tell every place the notice reached that it is withdrawn
+
+
 class DeliveryState(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -68,6 +73,9 @@ class Notice(Model):
     )
     approved_sha256 = fields.CharField(max_length=64, default="")
     reject_reason = fields.CharField(max_length=500, default="")
+    # Set while a correction of the published version is being drafted and reviewed.
+    correction_reason = fields.CharField(max_length=500, default="")
+    withdrawn_reason = fields.CharField(max_length=500, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -95,6 +103,10 @@ class NoticeVersion(Model):
         "villages.Staff", related_name="published_versions", on_delete=fields.RESTRICT
     )
     pdf_file = fields.CharField(max_length=255)   # name inside the file store
+    # Status and these two change after publication; everything above is frozen by
+    # database triggers (migration 0004), not just by the service layer.
+    withdrawn_reason = fields.CharField(max_length=500, default="")
+    status_changed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "notice_version"
@@ -111,6 +123,8 @@ class Delivery(Model):
     target: fields.ForeignKeyRelation[ChannelTarget] = fields.ForeignKeyField(
         "villages.ChannelTarget", related_name="deliveries", on_delete=fields.RESTRICT
     )
+    purpose = fields.CharEnumField(DeliveryPurpose, max_length=10,
+                                   default=DeliveryPurpose.PUBLISH)
     state = fields.CharEnumField(DeliveryState, max_length=25, default=DeliveryState.PENDING)
     attempts = fields.IntField(default=0)
     # Messages of this delivery already accepted by the platform; a retry resumes after
@@ -125,7 +139,7 @@ class Delivery(Model):
 
     class Meta:
         table = "delivery"
-        unique_together = (("version", "target"),)
+        unique_together = (("version", "target", "purpose"),)
         indexes = (("state", "next_attempt_at"),)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from notices.channels import online_rows
 from notices.fingerprint import fingerprint, format_code, normalize_code
-from notices.models import Notice, NoticeState, NoticeVersion, VersionStatus
+from notices.models import NoticeVersion, VersionStatus
 from notices.money import format_fen
 from pdf.amounts import amount_in_words
 from villages.errors import NotFound
@@ -35,6 +35,8 @@ class Verification:
     period_end: str
     total_fen: int
     superseded_by: str | None = None
+    reason: str = ""       # why it was superseded (the correction's reason) or withdrawn
+    corrects: str | None = None  # the verify code this version corrects
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -51,11 +53,14 @@ async def find_version(code_text: str) -> NoticeVersion:
 async def verify(code_text: str) -> Verification:
     version = await find_version(code_text)
     content = version.content
-    newer = None
+    newer, reason = None, version.withdrawn_reason
     if version.status == VersionStatus.SUPERSEDED:
         nxt = await NoticeVersion.filter(notice_id=version.notice_id,
                                          number__gt=version.number).order_by("number").first()
-        newer = format_code(nxt.verify_code) if nxt else None
+        if nxt:
+            newer = format_code(nxt.verify_code)
+            reason = nxt.content.get("correction", {}).get("reason", "")
+    corrects = content.get("correction", {}).get("of")
     region = content["region"]
     return Verification(
         code=format_code(version.verify_code), status=version.status.value,
@@ -65,7 +70,8 @@ async def verify(code_text: str) -> Verification:
         if region["township"] != region["name"] else region["name"],
         version=version.number, published_on=version.published_at.date().isoformat(),
         period_start=version.period_start.isoformat(), period_end=version.period_end.isoformat(),
-        total_fen=content["total_fen"], superseded_by=newer,
+        total_fen=content["total_fen"], superseded_by=newer, reason=reason,
+        corrects=format_code(corrects) if corrects else None,
     )
 
 
@@ -98,15 +104,13 @@ async def village_page(code: str) -> dict[str, Any]:
     region = await Region.get_or_none(code=code)
     if region is None or region.level not in (Level.VILLAGE, Level.TOWNSHIP):
         raise NotFound(f"没有区划代码为 {code[:12]} 的村或乡镇")
-    notices = await Notice.filter(region=region, state=NoticeState.PUBLISHED).order_by("-id")
-    items = []
-    for notice in notices:
-        current = await NoticeVersion.filter(notice=notice, status=VersionStatus.CURRENT).first()
-        if current:
-            items.append({"title": notice.title, "code": format_code(current.verify_code),
-                          "url": f"/n/{current.verify_code}",
-                          "period_end": current.period_end.isoformat(),
-                          "total": format_fen(current.content["total_fen"])})
+    # Listed by their current version: a notice whose correction is under review stays up.
+    currents = await NoticeVersion.filter(
+        notice__region_id=region.id, status=VersionStatus.CURRENT).order_by("-id")
+    items = [{"title": v.content["title"], "code": format_code(v.verify_code),
+              "url": f"/n/{v.verify_code}", "period_end": v.period_end.isoformat(),
+              "total": format_fen(v.content["total_fen"]),
+              "corrected": "correction" in v.content} for v in currents]
     parent = await Region.get_or_none(id=region.parent_id) if region.parent_id else None
     return {"region": region, "parent": parent, "items": items}
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tortoise import Tortoise, connections
@@ -43,3 +45,30 @@ async def db(config: Config) -> AsyncIterator[Config]:
 @pytest.fixture
 def runtime(db: Config) -> Runtime:
     return build_runtime(db)
+
+
+@pytest.fixture
+async def fake_wechat(db: Config) -> AsyncIterator[tuple[Any, Config]]:
+    """The fake WeChat server on a loopback port, every registered robot known to it, and
+    the config pointing the real clients at it."""
+    from aiohttp.test_utils import TestServer
+
+    from bot.fake_wechat import FAKE_STATE, create_fake_wechat_app
+    from villages.models import ChannelTarget
+
+    app = create_fake_wechat_app()
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    for target in await ChannelTarget.all():
+        app[FAKE_STATE].add_robot(target.address, target.name)
+    yield app[FAKE_STATE], replace(db, wecom_api_base=str(server.make_url("")).rstrip("/"))
+    await server.close()
+
+
+async def deliver_all(config: Config) -> None:
+    """Run the real delivery worker until nothing is due."""
+    from bot.app import worker_session
+
+    async with worker_session(build_runtime(config)) as worker:
+        while await worker.run_once():
+            pass

@@ -2,15 +2,15 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from notices.models import DeliveryState, NoticeKind, NoticeState, VersionStatus
+from notices.models import DeliveryPurpose, DeliveryState, NoticeKind, NoticeState, VersionStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
+    dependencies = [('villages', '0001_initial')]
+
     initial = True
-    # Added by hand: the autodetector (tortoise 1.1.9) left out this cross-app dependency.
-    dependencies = [("villages", "0001_initial")]
 
     operations = [
         ops.CreateModel(
@@ -26,6 +26,49 @@ class Migration(migrations.Migration):
                 ('hash', fields.CharField(unique=True, max_length=64)),
             ],
             options={'table': 'audit_event', 'app': 'notices', 'pk_attr': 'id', 'table_description': 'Append-only, hash-chained record of who did what.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='FinancePeriod',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('village', fields.ForeignKeyField('villages.Region', source_field='village_id', db_constraint=True, to_field='id', related_name='finance_periods', on_delete=OnDelete.RESTRICT)),
+                ('period', fields.CharField(max_length=7)),
+                ('starts_on', fields.DateField()),
+                ('ends_on', fields.DateField()),
+                ('opening_fen', fields.BigIntField()),
+                ('income_fen', fields.BigIntField()),
+                ('expense_fen', fields.BigIntField()),
+                ('closing_fen', fields.BigIntField()),
+                ('entry_count', fields.IntField()),
+                ('revision', fields.IntField(default=1)),
+                ('source_filename', fields.CharField(default='', max_length=255)),
+                ('created_by', fields.ForeignKeyField('villages.Staff', source_field='created_by_id', db_constraint=True, to_field='id', related_name='finance_periods', on_delete=OnDelete.RESTRICT)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('signed_off_by', fields.ForeignKeyField('villages.Staff', source_field='signed_off_by_id', null=True, db_constraint=True, to_field='id', related_name='finance_signoffs', on_delete=OnDelete.RESTRICT)),
+                ('signed_off_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('signoff_opinion', fields.CharField(default='', max_length=500)),
+            ],
+            options={'table': 'finance_period', 'app': 'notices', 'unique_together': (('village', 'period'),), 'indexes': [Index(fields=['village_id', 'starts_on'])], 'pk_attr': 'id', 'table_description': "One village's finance disclosure period (a month or a quarter) and its balances."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='FinanceEntry',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('period', fields.ForeignKeyField('notices.FinancePeriod', source_field='period_id', db_constraint=True, to_field='id', related_name='entries', on_delete=OnDelete.CASCADE)),
+                ('row_no', fields.IntField()),
+                ('booked_on', fields.DateField()),
+                ('voucher_no', fields.CharField(max_length=30)),
+                ('summary', fields.CharField(max_length=200)),
+                ('category', fields.CharField(max_length=10)),
+                ('income_fen', fields.BigIntField(default=0)),
+                ('expense_fen', fields.BigIntField(default=0)),
+                ('handler', fields.CharField(max_length=50)),
+                ('approver', fields.CharField(max_length=50)),
+                ('note', fields.CharField(default='', max_length=200)),
+            ],
+            options={'table': 'finance_entry', 'app': 'notices', 'indexes': [Index(fields=['period_id', 'row_no'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -65,6 +108,8 @@ class Migration(migrations.Migration):
                 ('reviewer', fields.ForeignKeyField('villages.Staff', source_field='reviewer_id', null=True, db_constraint=True, to_field='id', related_name='reviewed_notices', on_delete=OnDelete.RESTRICT)),
                 ('approved_sha256', fields.CharField(default='', max_length=64)),
                 ('reject_reason', fields.CharField(default='', max_length=500)),
+                ('correction_reason', fields.CharField(default='', max_length=500)),
+                ('withdrawn_reason', fields.CharField(default='', max_length=500)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
@@ -86,6 +131,8 @@ class Migration(migrations.Migration):
                 ('published_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('published_by', fields.ForeignKeyField('villages.Staff', source_field='published_by_id', db_constraint=True, to_field='id', related_name='published_versions', on_delete=OnDelete.RESTRICT)),
                 ('pdf_file', fields.CharField(max_length=255)),
+                ('withdrawn_reason', fields.CharField(default='', max_length=500)),
+                ('status_changed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'notice_version', 'app': 'notices', 'unique_together': (('notice', 'number'),), 'pk_attr': 'id', 'table_description': 'What was published, frozen: every channel renders from exactly this.'},
             bases=['Model'],
@@ -96,6 +143,7 @@ class Migration(migrations.Migration):
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('version', fields.ForeignKeyField('notices.NoticeVersion', source_field='version_id', db_constraint=True, to_field='id', related_name='deliveries', on_delete=OnDelete.RESTRICT)),
                 ('target', fields.ForeignKeyField('villages.ChannelTarget', source_field='target_id', db_constraint=True, to_field='id', related_name='deliveries', on_delete=OnDelete.RESTRICT)),
+                ('purpose', fields.CharEnumField(default=DeliveryPurpose.PUBLISH, description='PUBLISH: publish\nWITHDRAW: withdraw', enum_type=DeliveryPurpose, max_length=10)),
                 ('state', fields.CharEnumField(default=DeliveryState.PENDING, description='PENDING: pending\nSENDING: sending\nAWAITING_CONFIRMATION: awaiting_confirmation\nDELIVERED: delivered\nFAILED: failed', enum_type=DeliveryState, max_length=25)),
                 ('attempts', fields.IntField(default=0)),
                 ('steps_done', fields.IntField(default=0)),
@@ -106,7 +154,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('delivered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'delivery', 'app': 'notices', 'unique_together': (('version', 'target'),), 'indexes': [Index(fields=['state', 'next_attempt_at'])], 'pk_attr': 'id', 'table_description': 'Outbox row: one (version, channel target). Written with the publication itself.'},
+            options={'table': 'delivery', 'app': 'notices', 'unique_together': (('version', 'target', 'purpose'),), 'indexes': [Index(fields=['state', 'next_attempt_at'])], 'pk_attr': 'id', 'table_description': 'Outbox row: one (version, channel target). Written with the publication itself.'},
             bases=['Model'],
         ),
         ops.CreateModel(

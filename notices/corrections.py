@@ -1,0 +1,121 @@
+"""After publication nothing changes silently: a ledger amendment makes the published notices
+built from it stale, a correction publishes a new version that supersedes the old one, and a
+withdrawal is announced wherever the notice went (DESIGN §3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from notices.audit import record_event
+from notices.content import content_from_ledger
+from notices.fingerprint import fingerprint
+from notices.ledgers.models import PayoutBatch, PayoutRow
+from notices.lifecycle import CHINA, move_state, region_of
+from notices.models import (
+    Delivery,
+    DeliveryPurpose,
+    Notice,
+    NoticeState,
+    NoticeVersion,
+    VersionStatus,
+)
+from villages.errors import Conflict, InvalidInput, NotFound
+from villages.models import Role, Staff
+from villages.services import check_in_scope, check_role
+
+
+def _reason(text: str, what: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidInput(f"{what}必须写明理由（--reason）")
+    return text[:500]
+
+
+async def amend_payout_row(row_id: int, actor: Staff, reason: str, *,
+                           amount_fen: int | None = None, name: str | None = None) -> list[int]:
+    """Fix one ledger row (e.g. after an upheld objection); returns the ids of published
+    notices that are now stale and need a correction."""
+    check_role(actor, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
+    reason = _reason(reason, "修改台账")
+    row = await PayoutRow.get_or_none(id=row_id)
+    if row is None:
+        raise NotFound(f"没有编号为 {row_id} 的发放记录")
+    batch = await PayoutBatch.get(id=row.batch_id).prefetch_related("township")
+    check_in_scope(actor, batch.township)
+    if amount_fen is not None and amount_fen < 0:
+        raise InvalidInput("补贴金额不能为负数")
+    before = {"amount_fen": row.amount_fen, "name": row.name}
+    async with in_transaction():
+        if amount_fen is not None:
+            batch.total_fen += amount_fen - row.amount_fen
+            row.amount_fen = amount_fen
+        if name is not None:
+            row.name = name.strip()[:100]
+        await row.save(update_fields=["amount_fen", "name"])
+        batch.revision += 1
+        await batch.save(update_fields=["total_fen", "revision"])
+        await record_event(actor.name, "amend_payout_row", f"payout_row:{row.id}",
+                           {"before": before, "after": {"amount_fen": row.amount_fen,
+                                                        "name": row.name}, "reason": reason})
+    return [n.id for n in await stale_notices(batch.id)]
+
+
+async def stale_notices(batch_id: int) -> list[Notice]:
+    """Published notices of the batch whose content no longer matches the ledger."""
+    stale = []
+    for notice in await Notice.filter(batch_id=batch_id, state=NoticeState.PUBLISHED):
+        if fingerprint(await content_from_ledger(notice)) != notice.draft_sha256:
+            stale.append(notice)
+    return stale
+
+
+async def correct(notice: Notice, actor: Staff, reason: str) -> None:
+    """Redraft a published notice from the ledger as it is now. The published version stays
+    current until the correction is reviewed and published, then it is superseded."""
+    check_role(actor, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
+    check_in_scope(actor, await region_of(notice))
+    reason = _reason(reason, "更正")
+    content = await content_from_ledger(notice)
+    if content is None:
+        raise Conflict("台账里这个村已没有发放记录；应撤回这份公示，而不是更正")
+    digest = fingerprint(content)
+    if digest == notice.draft_sha256:
+        raise Conflict("台账与已发布的公示一致，没有需要更正的内容")
+    batch = await PayoutBatch.get(id=notice.batch_id)
+    async with in_transaction():
+        await move_state(notice, NoticeState.PUBLISHED, NoticeState.DRAFT, draft_content=content,
+                    draft_sha256=digest, batch_revision=batch.revision,
+                    correction_reason=reason, author_id=actor.id, approved_sha256="")
+        await record_event(actor.name, "correct", f"notice:{notice.id}", {"reason": reason})
+
+
+async def withdraw(notice: Notice, actor: Staff, reason: str) -> int:
+    """Take a published notice down everywhere; returns how many places are told."""
+    check_role(actor, Role.TOWNSHIP_REVIEWER, Role.COUNTY_ADMIN)
+    check_in_scope(actor, await region_of(notice))
+    reason = _reason(reason, "撤回")
+    current = await NoticeVersion.get_or_none(notice=notice, status=VersionStatus.CURRENT)
+    if current is None:
+        raise Conflict(f"公示 {notice.id} 还没有发布，草稿直接退回即可，不需要撤回")
+    reached = set(await Delivery.filter(version__notice_id=notice.id,
+                                        purpose=DeliveryPurpose.PUBLISH)
+                  .values_list("target_id", flat=True))
+    now = datetime.now(CHINA)
+    async with in_transaction():
+        moved = await Notice.filter(id=notice.id).exclude(state=NoticeState.WITHDRAWN).update(
+            state=NoticeState.WITHDRAWN, withdrawn_reason=reason)
+        if not moved:
+            raise Conflict(f"公示 {notice.id} 已经撤回了")
+        await NoticeVersion.filter(id=current.id).update(
+            status=VersionStatus.WITHDRAWN, withdrawn_reason=reason, status_changed_at=now)
+        await Delivery.bulk_create([
+            Delivery(version=current, target_id=t, purpose=DeliveryPurpose.WITHDRAW,
+                     next_attempt_at=now) for t in sorted(reached)
+        ])
+        await record_event(actor.name, "withdraw", f"notice:{notice.id}",
+                           {"version": current.number, "reason": reason,
+                            "announced_to": len(reached)})
+    notice.state = NoticeState.WITHDRAWN
+    return len(reached)
