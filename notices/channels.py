@@ -113,14 +113,18 @@ def _zh_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def scannable_texts(content: dict[str, Any]) -> list[tuple[str, str]]:
-    """(where, text) pairs of every string a channel prints, for the privacy scan."""
-    out = [("标题", content["title"]), ("说明", content["intro"])]
-    for index, row in enumerate(content["rows"], start=1):
-        for key in ("name", "group", "quantity", "note"):
-            if row.get(key):
-                out.append((f"第{index}行 {key}", str(row[key])))
-    return out
+def scannable_texts(content: Any, where: str = "") -> list[tuple[str, str]]:
+    """(where, text) for every string anywhere in the content, for the privacy scan: a new
+    field can't slip past it by not being listed here."""
+    if isinstance(content, str):
+        return [(where or "内容", content)]
+    if isinstance(content, dict):
+        return [pair for key, value in content.items()
+                for pair in scannable_texts(value, f"{where}.{key}" if where else str(key))]
+    if isinstance(content, list):
+        return [pair for index, value in enumerate(content, start=1)
+                for pair in scannable_texts(value, f"{where}第{index}行")]
+    return []
 
 
 def withdrawal_markdown(content: dict[str, Any], code: str, reason: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pypdfium2 as pdfium
+
 from notices.channels import scannable_texts
 from notices.content import content_from_ledger
 from notices.fingerprint import fingerprint
@@ -30,8 +32,24 @@ def check_rows_add_up(content: dict[str, Any]) -> None:
 
 
 def check_no_personal_numbers(content: dict[str, Any], whitelist: frozenset[str]) -> None:
+    _refuse_hits(scannable_texts(content), whitelist)
+
+
+def check_rendered_texts(pdf_bytes: bytes, markdown: str, whitelist: frozenset[str]) -> None:
+    """The same scan over what the channels will actually show: the board PDF's text layer
+    and the group message, so nothing added by a template or the renderer escapes it."""
+    document = pdfium.PdfDocument(pdf_bytes)
+    try:
+        pages = [(f"公示表第{n}页", page.get_textpage().get_text_range())
+                 for n, page in enumerate(document, start=1)]
+    finally:
+        document.close()
+    _refuse_hits([*pages, ("群消息", markdown)], whitelist)
+
+
+def _refuse_hits(texts: list[tuple[str, str]], whitelist: frozenset[str]) -> None:
     hits = []
-    for where, text in scannable_texts(content):
+    for where, text in texts:
         for finding in find_personal_numbers(text, whitelist):
             hits.append({"where": where, "kind": finding.kind, "text": finding.masked})
     if hits:

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 
 from notices import checks
 from notices.audit import record_event
-from notices.channels import Publication, board_doc
+from notices.channels import Publication, board_doc, robot_markdown
 from notices.content import summary_content, village_contents
 from notices.files import FileStore
 from notices.fingerprint import fingerprint, verify_code
@@ -122,7 +122,7 @@ async def approve(notice: Notice, actor: Staff, whitelist: frozenset[str] = froz
     check_in_scope(actor, await region_of(notice))
     if notice.author_id == actor.id:
         raise Forbidden(f"{actor.name} 是这份公示的起草人，不能自己审核；请另一位审核人审核")
-    await _run_checks(notice, whitelist)
+    await _run_checks(notice, whitelist | await official_numbers())
     async with in_transaction():
         await move_state(notice, NoticeState.IN_REVIEW, NoticeState.APPROVED,
                     reviewer_id=actor.id, approved_sha256=notice.draft_sha256)
@@ -157,7 +157,7 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
         raise Conflict(f"公示 {notice.id} 是“{_STATE_ZH[notice.state]}”，审核通过后才能发布")
     if notice.approved_sha256 != notice.draft_sha256:
         raise Conflict("公示内容在审核后变了，请重新提交审核")
-    await _run_checks(notice, ctx.whitelist)
+    await _run_checks(notice, ctx.whitelist | await official_numbers())
 
     number = await NoticeVersion.filter(notice=notice).count() + 1
     previous = await NoticeVersion.get_or_none(notice=notice, status=VersionStatus.CURRENT)
@@ -183,6 +183,8 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
         pdf_bytes = render_notice(board_doc(content, pub, draft=False))
     except FontError as exc:
         raise InvalidInput(f"公示表有字体印不出来的字，请核对后再发布：{exc}") from None
+    whitelist = ctx.whitelist | await official_numbers()
+    checks.check_rendered_texts(pdf_bytes, robot_markdown(content, pub), whitelist)
     ctx.store.put(pdf_name, pdf_bytes)
     targets = await _targets_for(notice)
     now = datetime.now(CHINA)
@@ -227,6 +229,12 @@ def publication_of(content: dict[str, Any], code: str, url: str) -> Publication:
         supervision_phone=content.get("supervision_phone", ""),
         correction_of=content.get("correction", {}).get("of", ""),
     )
+
+
+async def official_numbers() -> frozenset[str]:
+    """The townships' 监督电话: official numbers a notice must print (DESIGN §2 whitelist)."""
+    phones = await Region.exclude(supervision_phone="").values_list("supervision_phone", flat=True)
+    return frozenset("".join(ch for ch in phone if ch.isdigit()) for phone in phones)
 
 
 async def region_of(notice: Notice) -> Region:
