@@ -5,6 +5,7 @@ withdrawal is announced wherever the notice went (DESIGN §3)."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
@@ -21,6 +22,7 @@ from notices.models import (
     NoticeVersion,
     VersionStatus,
 )
+from notices.money import format_fen, round_half_up_fen
 from villages.errors import Conflict, InvalidInput, NotFound
 from villages.models import Role, Staff
 from villages.services import check_in_scope, check_role
@@ -34,9 +36,11 @@ def _reason(text: str, what: str) -> str:
 
 
 async def amend_payout_row(row_id: int, actor: Staff, reason: str, *,
-                           amount_fen: int | None = None, name: str | None = None) -> list[int]:
+                           amount_fen: int | None = None, quantity: Decimal | None = None,
+                           name: str | None = None) -> list[int]:
     """Fix one ledger row (e.g. after an upheld objection); returns the ids of published
-    notices that are now stale and need a correction."""
+    notices that are now stale and need a correction. A row with a standard must still
+    satisfy quantity × standard = amount afterwards."""
     check_role(actor, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
     reason = _reason(reason, "修改台账")
     row = await PayoutRow.get_or_none(id=row_id)
@@ -46,19 +50,30 @@ async def amend_payout_row(row_id: int, actor: Staff, reason: str, *,
     check_in_scope(actor, batch.township)
     if amount_fen is not None and amount_fen < 0:
         raise InvalidInput("补贴金额不能为负数")
-    before = {"amount_fen": row.amount_fen, "name": row.name}
+    before = {"amount_fen": row.amount_fen, "quantity": row.quantity, "name": row.name}
+    new_quantity = row.quantity if quantity is None else str(quantity)
+    if quantity is not None and amount_fen is None and row.rate_fen is not None:
+        amount_fen = round_half_up_fen(quantity, row.rate_fen)
+    new_amount = row.amount_fen if amount_fen is None else amount_fen
+    if new_quantity and row.rate_fen is not None:
+        expected = round_half_up_fen(Decimal(new_quantity), row.rate_fen)
+        if expected != new_amount:
+            raise InvalidInput(
+                f"数量 {new_quantity} × 标准 {format_fen(row.rate_fen)} = "
+                f"{format_fen(expected)} 元，与金额 {format_fen(new_amount)} 元不符；"
+                "请同时改正数量（--quantity）")
     async with in_transaction():
-        if amount_fen is not None:
-            batch.total_fen += amount_fen - row.amount_fen
-            row.amount_fen = amount_fen
+        batch.total_fen += new_amount - row.amount_fen
+        row.amount_fen, row.quantity = new_amount, new_quantity
         if name is not None:
             row.name = name.strip()[:100]
-        await row.save(update_fields=["amount_fen", "name"])
+        await row.save(update_fields=["amount_fen", "quantity", "name"])
         batch.revision += 1
         await batch.save(update_fields=["total_fen", "revision"])
         await record_event(actor.name, "amend_payout_row", f"payout_row:{row.id}",
-                           {"before": before, "after": {"amount_fen": row.amount_fen,
-                                                        "name": row.name}, "reason": reason})
+                           {"before": before, "reason": reason,
+                            "after": {"amount_fen": row.amount_fen, "quantity": row.quantity,
+                                      "name": row.name}})
     return [n.id for n in await stale_notices(batch.id)]
 
 

@@ -97,6 +97,7 @@ async def notice_page(code_text: str, today: date) -> dict[str, Any]:
         "pdf_url": f"/n/{version.verify_code}.pdf",
         "verify_code": format_code(version.verify_code),
         "village_url": f"/v/{content['region']['code']}",
+        "correction_reason": content.get("correction", {}).get("reason", ""),
     }
 
 

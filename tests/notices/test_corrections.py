@@ -3,6 +3,8 @@ supersede and reach every channel, withdrawals are announced, versions can't be 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from tortoise import connections
 
@@ -124,3 +126,31 @@ async def test_correcting_an_unchanged_notice_is_refused(runtime):
     with pytest.raises(Conflict, match="一致"):
         await corrections.correct(donghu, clerk, "想改一改")
     assert (await lifecycle.get_notice(donghu.id)).state == NoticeState.PUBLISHED
+
+
+async def test_an_amendment_must_keep_quantity_times_standard_equal_to_the_amount(runtime):
+    import csv
+    import io
+
+    from notices.ledgers.services import import_payouts
+    from tests.builders import TOWNSHIP, create_county, create_staff, make_id
+    from villages.errors import InvalidInput
+    from villages.models import Role
+
+    await create_county()
+    clerk = await create_staff("clerk", Role.TOWNSHIP_CLERK, TOWNSHIP)
+    out = io.StringIO()
+    csv.writer(out).writerows([
+        ["村", "户主姓名", "身份证号码", "面积（亩）", "补贴标准", "补贴金额"],
+        ["东湖村", "谢红梅", make_id(), "7.01", "92.50", "648.43"],
+    ])
+    summary = await import_payouts(out.getvalue().encode(), "x.csv", township_code=TOWNSHIP,
+                                   program="耕地地力保护补贴", year=2026, actor=clerk,
+                                   cipher=runtime.cipher)
+    row = await PayoutRow.get(batch_id=summary.batch_id)
+    with pytest.raises(InvalidInput) as caught:
+        await corrections.amend_payout_row(row.id, clerk, "面积少算", amount_fen=70000)
+    assert "648.43" in caught.value.message and "700.00" in caught.value.message
+    await corrections.amend_payout_row(row.id, clerk, "面积少算0.6亩", quantity=Decimal("7.61"))
+    row = await PayoutRow.get(id=row.id)
+    assert (row.quantity, row.amount_fen) == ("7.61", 70393)  # 7.61 × 92.50 = 703.925 → 703.93
