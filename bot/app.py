@@ -42,7 +42,9 @@ async def worker_session(runtime: Runtime) -> AsyncIterator[DeliveryWorker]:
                              lease_s=runtime.config.delivery_lease)
 
 
-def create_app(config: Config, *, with_worker: bool = True) -> web.Application:
+def create_app(config: Config, *, with_worker: bool = True,
+               open_db: bool = True) -> web.Application:
+    """The service. ``open_db=False`` is for callers that already hold the connection."""
     app = web.Application(middlewares=[error_middleware], client_max_size=25 * 1024 * 1024)
     runtime = build_runtime(config)
     app[RUNTIME] = runtime
@@ -53,7 +55,8 @@ def create_app(config: Config, *, with_worker: bool = True) -> web.Application:
         yield
         await close_database()
 
-    app.cleanup_ctx.append(database)
+    if open_db:
+        app.cleanup_ctx.append(database)
 
     if config.wechat_mode == "fake":
         from bot.fake_wechat import FAKE_STATE, create_fake_wechat_app

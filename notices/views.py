@@ -10,22 +10,28 @@ from typing import Any
 
 from aiohttp import web
 
-from notices import public
+from notices import objections, public
 from notices.files import FileStore
 from notices.fingerprint import normalize_code
 from notices.lifecycle import today_in_china
+from notices.protect import SensitiveCipher
 from notices.web import dumps_json, render
-from villages.errors import NotFound
+from villages.errors import InvalidInput, NotFound
 
 STORE = web.AppKey("file_store", FileStore)
+CIPHER = web.AppKey("cipher", SensitiveCipher)
+_FORM_LIMIT = 8 * 1024  # an objection form is a few hundred bytes; refuse anything larger
 
 
 def setup(app: web.Application, runtime: Any) -> None:
     app[STORE] = runtime.store
+    app[CIPHER] = runtime.cipher
     app.router.add_get("/", index, name="index")
     app.router.add_get("/v/{code}", village, name="village")
     app.router.add_get("/n/{code}.pdf", notice_pdf, name="notice_pdf")
     app.router.add_get("/n/{code}", notice, name="notice")
+    app.router.add_post("/n/{code}/objection", objection_submit, name="objection_submit")
+    app.router.add_get("/o/{number}", objection_status, name="objection_status")
     app.router.add_get("/api/verify/{code}", verify_api, name="verify_api")
     app.router.add_get("/healthz", healthz)
 
@@ -43,7 +49,26 @@ async def notice(request: web.Request) -> web.Response:
     normal = normalize_code(code)
     if normal and normal != code:
         raise web.HTTPFound(f"/n/{normal}")  # one address per version, whatever was typed
-    return render("notice.html", await public.notice_page(code, today_in_china()))
+    page = await public.notice_page(code, today_in_china())
+    version = await public.find_version(code)
+    page["answers"] = await objections.public_answers(version)
+    return render("notice.html", page)
+
+
+async def objection_submit(request: web.Request) -> web.Response:
+    if (request.content_length or 0) > _FORM_LIMIT:
+        raise InvalidInput("提交的内容太长了")
+    form = await request.post()
+    objection = await objections.raise_objection(
+        request.match_info["code"], str(form.get("text", "")), str(form.get("contact", "")),
+        channel="web", cipher=request.app[CIPHER], today=today_in_china())
+    return render("objection.html", {"view": await objections.lookup(objection.number),
+                                     "just_raised": True})
+
+
+async def objection_status(request: web.Request) -> web.Response:
+    view = await objections.lookup(request.match_info["number"])
+    return render("objection.html", {"view": view, "just_raised": False})
 
 
 async def notice_pdf(request: web.Request) -> web.StreamResponse:
