@@ -18,8 +18,8 @@ from bot.settings import Config, load_config
 
 PG_URL = os.environ.get("CUNWU_TEST_DATABASE_URL", "")
 
-_TABLES = ("audit_event", "objection", "delivery", "notice_version", "notice", "payout_row", "payout_batch",
-           "finance_entry", "finance_period", "channel_target", "staff", "region")
+_TABLES = ("audit_event", "objection", "delivery", "notice_version", "notice", "payout_row",
+           "payout_batch", "finance_entry", "finance_period", "channel_target", "staff", "region")
 
 
 @pytest.fixture
