@@ -19,7 +19,8 @@ from bot.settings import Config, load_config
 PG_URL = os.environ.get("CUNWU_TEST_DATABASE_URL", "")
 
 _TABLES = ("audit_event", "objection", "delivery", "notice_version", "notice", "payout_row",
-           "payout_batch", "finance_entry", "finance_period", "channel_target", "staff", "region")
+           "payout_batch", "finance_entry", "finance_period", "channel_target", "staff", "region",
+           "calendar_day", "calendar_year")
 
 
 @pytest.fixture
