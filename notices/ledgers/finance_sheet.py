@@ -181,6 +181,9 @@ def _read_rows(sheet: str, rows: list[list[Any]], header: int, cols: dict[str, i
 def _read_line(line: _Line, period: Period) -> None:
     out = line.out
     label = line.text("summary") or line.text("date")
+    # Balance and total lines carry no 凭证号; an entry that happens to be called 合计 does.
+    if line.text("voucher"):
+        label = ""
     if _OPENING.search(label):
         out.stated_opening_fen = line.amount("income") or line.amount("expense")
         return

@@ -54,3 +54,12 @@ def test_periods_cover_whole_months_and_quarters(text, start, end):
 def test_a_bad_period_says_how_to_write_it(text):
     with pytest.raises(InvalidInput, match="2026-Q3"):
         parse_period(text)
+
+
+def test_an_entry_named_like_a_total_row_is_still_an_entry():
+    text = ("日期,凭证号,摘要,类别,收入,支出,经手人,审批人\n"
+            "2026-10-01,记-1,合计,各项支出,,5.00,甲,乙\n"
+            ",,本月合计,,,5.00,,\n")
+    sheet = read_finance_sheet(text.encode(), "x.csv", parse_period("2026-10"))
+    assert [(r.summary, r.expense_fen) for r in sheet.rows] == [("合计", 500)]
+    assert sheet.stated_totals == (0, 500)
