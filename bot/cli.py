@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bot import commands
+from bot import commands, commands_ledgers, commands_notices
 from bot.settings import load_config
 from villages.errors import CunwuError
 
@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--accept-warnings", action="store_true")
     _actor(p)
     _json(p)
-    p.set_defaults(handler=commands.import_payouts)
+    p.set_defaults(handler=commands_ledgers.import_payouts)
 
     p = imp.add_parser("finance", help="import a village's monthly/quarterly finance ledger")
     p.add_argument("file")
@@ -107,39 +107,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="validate only, store nothing")
     _actor(p)
     _json(p)
-    p.set_defaults(handler=commands.import_finance)
+    p.set_defaults(handler=commands_ledgers.import_finance)
 
     finance = _group(sub, "finance", "village finance periods")
     p = finance.add_parser("show", help="a period's balances, entries and sign-off")
     p.add_argument("--village", required=True)
     p.add_argument("--period", required=True)
     _json(p)
-    p.set_defaults(handler=commands.finance_show)
+    p.set_defaults(handler=commands_ledgers.finance_show)
     p = finance.add_parser("signoff", help="the supervision committee signs off a period")
     p.add_argument("--village", required=True)
     p.add_argument("--period", required=True)
     p.add_argument("--opinion", required=True, help="e.g. 经审核，收支真实，同意公开")
     _actor(p)
     _json(p)
-    p.set_defaults(handler=commands.finance_signoff)
+    p.set_defaults(handler=commands_ledgers.finance_signoff)
 
     notice = _group(sub, "notice", "draft, review and publish notices")
     p = notice.add_parser("create", help="draft the village notices and township summary")
     p.add_argument("--batch", type=int, required=True)
     _actor(p)
     _json(p)
-    p.set_defaults(handler=commands.notice_create)
+    p.set_defaults(handler=commands_notices.notice_create)
     p = notice.add_parser("list", help="list notices")
     p.add_argument("--township")
     p.add_argument("--village")
     p.add_argument("--state")
     p.add_argument("--batch", type=int)
     _json(p)
-    p.set_defaults(handler=commands.notice_list)
+    p.set_defaults(handler=commands_notices.notice_list)
     p = notice.add_parser("show", help="one notice with its versions and deliveries")
     p.add_argument("id", type=int)
     _json(p)
-    p.set_defaults(handler=commands.notice_show)
+    p.set_defaults(handler=commands_notices.notice_show)
     for action in ("submit", "approve", "reject", "publish"):
         p = notice.add_parser(action, help=f"{action} a notice, or every notice of a batch")
         target = p.add_mutually_exclusive_group(required=True)
@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--reason", required=True)
         _actor(p)
         _json(p)
-        p.set_defaults(handler=commands.notice_transition, transition=action)
+        p.set_defaults(handler=commands_notices.notice_transition, transition=action)
 
     p = notice.add_parser("correct", help="redraft a published notice from the amended ledger")
     target = p.add_mutually_exclusive_group(required=True)
@@ -158,28 +158,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", required=True)
     _actor(p)
     _json(p)
-    p.set_defaults(handler=commands.notice_correct)
+    p.set_defaults(handler=commands_notices.notice_correct)
     p = notice.add_parser("withdraw", help="withdraw a published notice everywhere it went")
     p.add_argument("id", type=int)
     p.add_argument("--reason", required=True)
     _actor(p)
     _json(p)
-    p.set_defaults(handler=commands.notice_withdraw)
+    p.set_defaults(handler=commands_notices.notice_withdraw)
 
     payouts = _group(sub, "payouts", "payout batch rows")
     p = payouts.add_parser("list", help="rows of a batch (IDs masked)")
     p.add_argument("--batch", type=int, required=True)
     p.add_argument("--village", help="12-digit village code")
     _json(p)
-    p.set_defaults(handler=commands.payouts_list)
+    p.set_defaults(handler=commands_ledgers.payouts_list)
     p = payouts.add_parser("amend", help="fix one row; its published notices become stale")
     p.add_argument("row", type=int)
+    p.add_argument("--quantity", help="the right quantity (e.g. 亩); the amount follows")
     p.add_argument("--amount", help="the right amount in yuan")
     p.add_argument("--name", help="the right name")
     p.add_argument("--reason", required=True)
     _actor(p)
     _json(p)
-    p.set_defaults(handler=commands.payouts_amend)
+    p.set_defaults(handler=commands_ledgers.payouts_amend)
 
     check = _group(sub, "check", "consistency checks")
     p = check.add_parser("consistency",
@@ -188,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--township")
     where.add_argument("--village")
     _json(p)
-    p.set_defaults(handler=commands.check_consistency)
+    p.set_defaults(handler=commands_notices.check_consistency)
 
     p = sub.add_parser("render", help="write the board PDF of a notice, or of whole townships")
     which = p.add_mutually_exclusive_group(required=True)
@@ -206,6 +207,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="processes to render with (default: all cores)")
     _json(p)
     p.set_defaults(handler=commands.render)
+
+    objection = _group(sub, "objection", "villagers' objections and questions (异议/咨询)")
+    p = objection.add_parser("list", help="open objections, the overdue ones first")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--township")
+    where.add_argument("--village")
+    p.add_argument("--overdue", action="store_true", help="only those past their answer date")
+    _json(p)
+    p.set_defaults(handler=commands_notices.objection_list)
+    p = objection.add_parser("add", help="record one received by phone or in person")
+    p.add_argument("code", help="verify code of the notice")
+    p.add_argument("--text", required=True)
+    p.add_argument("--contact", required=True, help="the villager's phone")
+    _json(p)
+    p.set_defaults(handler=commands_notices.objection_add)
+    p = objection.add_parser("answer", help="answer one; upheld ones lead to a correction")
+    p.add_argument("number")
+    p.add_argument("--text", required=True)
+    p.add_argument("--outcome", required=True, choices=["upheld", "not_upheld", "answered"])
+    p.add_argument("--public", action="store_true", help="show the answer under the notice")
+    _actor(p)
+    _json(p)
+    p.set_defaults(handler=commands_notices.objection_answer)
+
+    p = sub.add_parser("due", help="what is due or overdue: notices, answers, finance")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--township")
+    where.add_argument("--village")
+    _json(p)
+    p.set_defaults(handler=commands_notices.due)
+
+    calendar = _group(sub, "calendar", "the holiday schedule for working-day deadlines")
+    p = calendar.add_parser("import", help="enter a year chinese-calendar does not cover yet")
+    p.add_argument("file", help="CSV: date,休|班,name — only days that differ from weekdays")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--source", required=True,
+                   help="e.g. 国务院办公厅关于2027年部分节假日安排的通知")
+    _actor(p)
+    _json(p)
+    p.set_defaults(handler=commands_notices.calendar_import)
+
+    audit = _group(sub, "audit", "the hash-chained audit log")
+    p = audit.add_parser("verify", help="find the first broken link; exits 1 if there is one")
+    _json(p)
+    p.set_defaults(handler=commands_notices.audit_verify)
 
     p = sub.add_parser("verify", help="check a verify code: current, superseded or withdrawn")
     p.add_argument("code")
@@ -246,7 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     if outcome is None:
         return 0
     result, text, *status = outcome
-    emit(args, result, text)
+    try:
+        emit(args, result, text)
+    except BrokenPipeError:  # `cunwu … | head`: the reader has all it wanted
+        sys.stderr.close()  # and Python must not complain about stdout on the way out
     return status[0] if status else 0
 
 

@@ -51,7 +51,33 @@ def test_demo_publishes_and_every_village_group_receives_card_and_pdf(demo_env, 
     # Idempotent: a second run publishes nothing new.
     assert main(["init", "--demo", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["demo"]["published"] == 0
+    # Nothing delivered yet: the matrix says so and the command exits 1.
+    assert main(["check", "consistency", "--json"]) == 1
+    pending = json.loads(capsys.readouterr().out)
+    assert not pending["consistent"]
     asyncio.run(_serve_and_check(int(demo_env["CUNWU_PORT"])))
+    assert main(["check", "consistency", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["consistent"]
+    assert main(["audit", "verify", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["intact"]
+
+
+def test_an_objection_by_phone_is_recorded_listed_and_answered(demo_env, capsys):
+    assert main(["init", "--demo"]) == 0
+    capsys.readouterr()
+    assert main(["notice", "show", "1", "--json"]) == 0
+    code = json.loads(capsys.readouterr().out)["verify_code"]
+    assert main(["objection", "add", code, "--text", "我家面积是8亩，公示7亩",
+                 "--contact", "139 1234 5678", "--json"]) == 0
+    number = json.loads(capsys.readouterr().out)["number"]
+    assert main(["objection", "list", "--village", "419901100201", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [o["number"] for o in listed] == [number] and "13912345678" not in json.dumps(listed)
+    assert main(["objection", "answer", number, "--text", "已到田里复核，面积7亩无误",
+                 "--outcome", "not_upheld", "--as", "reviewer100"]) == 0
+    assert "已答复" in capsys.readouterr().out
+    assert main(["objection", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
 
 
 async def _serve_and_check(port: int) -> None:
