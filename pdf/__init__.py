@@ -3,6 +3,7 @@
 from pdf.amounts import amount_in_words, format_yuan
 from pdf.fonts import FontError, FontFileError, FontSet, check_renderable, load_fonts
 from pdf.images import render_long_png, render_pngs
+from pdf.layout import Style, board_style
 from pdf.model import NoticeDoc, PayoutLine
 from pdf.notice import plan_notice, render_notice
 
@@ -12,7 +13,9 @@ __all__ = [
     "FontSet",
     "NoticeDoc",
     "PayoutLine",
+    "Style",
     "amount_in_words",
+    "board_style",
     "check_renderable",
     "format_yuan",
     "load_fonts",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pdf.fonts import FontSet, clean_text
-from pdf.layout import PAGE_HEIGHT, Style
+from pdf.layout import Style
 from pdf.model import NoticeDoc
 from pdf.wrap import fit_one_line, wrap
 
@@ -78,7 +78,7 @@ def _paragraph(block: Block, top: float, text: str, size: float, leading: float,
 def title_block(doc: NoticeDoc, fonts: FontSet, style: Style) -> Block:
     block = Block()
     left, width = style.content_left, style.content_width
-    top = PAGE_HEIGHT - style.margin_top
+    top = style.content_top
     banners = []
     if doc.withdrawn:
         banners.append("已撤回：本公示已撤回，不再有效，请以核验结果为准")
@@ -106,7 +106,7 @@ def title_block(doc: NoticeDoc, fonts: FontSet, style: Style) -> Block:
 def running_head(doc: NoticeDoc, fonts: FontSet, style: Style) -> Block:
     """Pages 2…n: the title in one line, so a page that slipped off the board is still known."""
     size, leading = style.footer_size, style.footer_size * 1.6
-    top = PAGE_HEIGHT - style.margin_top
+    top = style.content_top
     mark = "【已撤回】" if doc.withdrawn else "【更正】" if doc.correction_of else ""
     room = style.content_width - fonts.width(mark + "（续）", size)
     text = mark + fit_one_line(clean_text(doc.title).strip(), room, size, fonts) + "（续）"

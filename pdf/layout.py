@@ -14,13 +14,20 @@ from pdf.model import NoticeDoc, PayoutLine
 from pdf.wrap import wrap
 
 MM = 72 / 25.4
-PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM  # A4 portrait
+PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM  # A4 portrait, the default
+PAPERS = {"A4": (210 * MM, 297 * MM), "A3": (297 * MM, 420 * MM)}  # portrait (width, height)
 
 
 @dataclass(frozen=True)
 class Style:
-    """Sizes in points. Body text stays ≥ 11 pt: most board readers are elderly."""
+    """Sizes in points. Body text stays ≥ 11 pt: most board readers are elderly.
 
+    Build variants with `board_style` rather than by hand, so sizes and leadings stay in
+    proportion.
+    """
+
+    page_width: float = PAGE_WIDTH
+    page_height: float = PAGE_HEIGHT
     margin_x: float = 15 * MM
     margin_top: float = 13 * MM
     margin_bottom: float = 10 * MM
@@ -42,14 +49,39 @@ class Style:
 
     @property
     def content_right(self) -> float:
-        return PAGE_WIDTH - self.margin_x
+        return self.page_width - self.margin_x
 
     @property
     def content_width(self) -> float:
-        return PAGE_WIDTH - 2 * self.margin_x
+        return self.page_width - 2 * self.margin_x
+
+    @property
+    def content_top(self) -> float:
+        return self.page_height - self.margin_top
 
     def row_height(self, lines: int) -> float:
         return 2 * self.pad_y + max(lines, 1) * self.table_leading
+
+
+def board_style(
+    paper: str = "A4", *, landscape: bool = False, large_print: bool = False
+) -> Style:
+    """The layout of a board print: A4 or A3, portrait or landscape (wide tables), and
+    large print (body 16 pt) for boards read from a few steps away.
+
+    Layout only: the same notice keeps its content, verify code and page furniture.
+    """
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be one of {sorted(PAPERS)}, got {paper!r}")
+    width, height = PAPERS[paper]
+    if landscape:
+        width, height = height, width
+    if not large_print:
+        return Style(page_width=width, page_height=height)
+    # 16/12 of every text size; leadings keep the default's ratio so rows stay as airy.
+    return Style(page_width=width, page_height=height, title_size=24, title_leading=34,
+                 body_size=16, body_leading=26, table_size=16, table_leading=21, pad_x=5,
+                 pad_y=5, footer_size=13, footer_leading=18)
 
 
 FIELDS = ("name", "group", "id_display", "quantity", "rate", "amount", "note")
@@ -190,8 +222,20 @@ def plan_columns(
         soft = [i for i in fixed if keys[i] in ("group", "quantity", "rate")]
         deficit = _shrink(widths, floors, soft, flex_floor - room)
         deficit = _shrink(widths, floors, ids, deficit)
-        if deficit > 0:  # pathological: everything scales, numbers may wrap
-            widths = [w * width / (sum(widths) + deficit) for w in widths]
+        if deficit > 0:
+            # Even the floors don't fit (large print on narrow paper). 序号 and 金额 keep
+            # their width, an amount must never break; the other fixed columns and the
+            # flexible floors shrink by one factor, so an ID number may wrap.
+            keep = sum(widths[i] for i in fixed if keys[i] in ("index", "amount"))
+            squeeze = [i for i in fixed if keys[i] not in ("index", "amount")]
+            need = sum(widths[i] for i in squeeze) + flex_floor
+            factor = (width - keep) / need if width - keep > 0 and need > 0 else 0.0
+            if factor <= 0:  # absurd: 序号 and 金额 alone are wider than the page
+                factor, squeeze = width / (width + deficit), fixed
+            for i in squeeze:
+                widths[i] *= factor
+            for i in flexible:
+                floors[i] *= factor
         room = width - sum(widths[i] for i in fixed)
     if flexible:
         pending = sorted(flexible, key=lambda i: natural[i])

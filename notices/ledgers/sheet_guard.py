@@ -173,6 +173,8 @@ def check_zip_workbook(data: bytes) -> str:
         raise _reject("文件已损坏，无法作为Excel表格打开") from None
     if len(infos) > MAX_ENTRIES:
         raise _reject("文件内部条目过多，不像正常的表格")
+    if not all(i.filename for i in infos):  # a damaged name length; ZipInfo.is_dir() crashes
+        raise _reject("文件已损坏，无法作为Excel表格打开")
     names = {i.filename for i in infos}
     if "xl/workbook.bin" in names:
         raise _reject("不支持.xlsb格式，请在Excel中另存为.xlsx后重新上传")
