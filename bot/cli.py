@@ -182,6 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     _json(p)
     p.set_defaults(handler=commands_ledgers.payouts_amend)
 
+    p = payouts.add_parser("reveal", help="one row's full ID/bank/phone (reviewer, audited)")
+    p.add_argument("row", type=int)
+    p.add_argument("--reason", required=True, help="why, e.g. 核实异议 Y2026000012")
+    _actor(p)
+    _json(p)
+    p.set_defaults(handler=commands_ledgers.payouts_reveal)
+
     check = _group(sub, "check", "consistency checks")
     p = check.add_parser("consistency",
                          help="every live notice × channel; exits 1 if anything is stale")

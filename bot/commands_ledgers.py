@@ -12,6 +12,7 @@ from bot.settings import Config
 from notices import corrections
 from notices.ledgers import finance_services as finance
 from notices.ledgers.models import FinanceEntry, PayoutRow
+from notices.ledgers.reveal import reveal_row
 from notices.ledgers.services import import_payouts as import_payout_sheet
 from notices.money import format_fen, parse_fen
 from villages import services as villages
@@ -116,3 +117,13 @@ async def payouts_amend(args: argparse.Namespace, config: Config) -> Outcome:
     return {"row": args.row, "stale_notices": stale}, f"已修改第 {args.row} 条记录{hint}"
 
 
+
+
+async def payouts_reveal(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config) as runtime:
+        actor = await villages.get_staff(args.actor)
+        row = await reveal_row(args.row, actor, args.reason, runtime.cipher)
+    out = {"row": row.row_id, "name": row.name, "id_number": row.id_number,
+           "bank_account": row.bank_account, "phone": row.phone}
+    return out, (f"{row.name} 身份证 {row.id_number} 账号 {row.bank_account or '—'} "
+                 f"电话 {row.phone or '—'}（本次查看已记入审计）")
