@@ -255,6 +255,17 @@ def build_parser() -> argparse.ArgumentParser:
     _json(p)
     p.set_defaults(handler=commands_notices.calendar_import)
 
+    catalog = _group(sub, "catalog", "the standard catalog of disclosure items and programs")
+    p = catalog.add_parser("list", help="the 26 domains, the items and the programs")
+    _json(p)
+    p.set_defaults(handler=commands_notices.catalog_list)
+    p = catalog.add_parser("edit", help="edit (or add) an item: cunwu catalog edit CODE k=v …")
+    p.add_argument("code")
+    p.add_argument("changes", nargs="+", metavar="FIELD=VALUE")
+    _actor(p)
+    _json(p)
+    p.set_defaults(handler=commands_notices.catalog_edit)
+
     audit = _group(sub, "audit", "the hash-chained audit log")
     p = audit.add_parser("verify", help="find the first broken link; exits 1 if there is one")
     _json(p)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from bot.runtime import ensure_admin, opened
+from bot.runtime import ensure_admin, ensure_seed_data, opened
 from bot.settings import SETTINGS, Config
 from notices import lifecycle, public
 from villages import services as villages
@@ -27,7 +27,7 @@ def read_file(path: str) -> bytes:
 
 async def init(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config) as runtime:
-        await ensure_admin()
+        await ensure_seed_data()
         result: dict[str, Any] = {"home": str(config.home), "database": _safe_url(config)}
         if args.demo:
             from bot.demo import load_demo

@@ -8,8 +8,10 @@ from typing import Any
 from bot.commands import Outcome
 from bot.runtime import opened
 from bot.settings import Config
-from notices import corrections, lifecycle, objections
+from notices import catalog, corrections, lifecycle, objections
 from notices.audit import find_broken_link
+from notices.catalog import seed_catalog
+from notices.catalog_models import CatalogItem, Program
 from notices.consistency import consistency_matrix, matrix_as_dict
 from notices.deadlines import import_schedule
 from notices.due import due_items, items_as_dicts
@@ -17,7 +19,7 @@ from notices.fingerprint import format_code
 from notices.models import AuditEvent, Delivery, Notice, NoticeState, NoticeVersion
 from villages import services as villages
 from villages.codes import prefix_of
-from villages.errors import Conflict
+from villages.errors import Conflict, InvalidInput
 from villages.models import Region
 
 
@@ -215,3 +217,29 @@ async def calendar_import(args: argparse.Namespace, config: Config) -> Outcome:
         actor = await villages.get_staff(args.actor)
         count = await import_schedule(text, args.year, args.source, actor)
     return {"year": args.year, "special_days": count}, f"{args.year}年安排已录入：{count} 个特殊日"
+
+
+async def catalog_list(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        await seed_catalog()
+        items = await CatalogItem.all().order_by("code").values()
+        programs = await Program.all().order_by("name").prefetch_related("item")
+    out = {"domains": catalog.domains(), "items": items,
+           "programs": [{"name": p.name, "item": p.item.code, "unit": p.unit,
+                         "profile": p.profile} for p in programs]}
+    lines = [f"{i['code']:<8} {i['domain']:<6} {i['name']}（{i['time_limit']}）" for i in items]
+    lines += [f"  项目：{p['name']} → {p['item']}（{p['profile']}）" for p in out["programs"]]
+    return out, "\n".join(lines)
+
+
+async def catalog_edit(args: argparse.Namespace, config: Config) -> Outcome:
+    changes = {}
+    for pair in args.changes:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise InvalidInput(f"“{pair}”应写成 字段=值，例如 limit_days=15")
+        changes[key.strip()] = value.strip()
+    async with opened(config):
+        actor = await villages.get_staff(args.actor)
+        item = await catalog.edit_item(args.code, changes, actor)
+    return {"code": item.code, "changed": sorted(changes)}, f"已更新目录事项 {item.code}"

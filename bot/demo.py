@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from bot.demo_finance import load_demo_finance
-from bot.runtime import Runtime, ensure_admin
+from bot.runtime import Runtime, ensure_seed_data
 from notices import lifecycle
 from notices.idcard import id_check_char
 from notices.ledgers.models import PayoutBatch
@@ -73,7 +73,7 @@ def payout_sheet(township: Region, village_list: list[Region], seed: int) -> byt
 
 async def load_demo(runtime: Runtime) -> dict[str, Any]:
     await villages.import_regions(villages.read_region_csv(demo_regions_csv()))
-    await ensure_admin()
+    await ensure_seed_data()
     townships = await Region.filter(level=Level.TOWNSHIP).order_by("code")
     published = finance_loaded = 0
     demo_dir = runtime.config.home / "demo"

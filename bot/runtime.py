@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.db import close_database, open_database
 from bot.settings import Config, Secrets, load_secrets
+from notices.catalog import seed_catalog
 from notices.files import FileStore
 from notices.lifecycle import PublishContext
 from notices.protect import SensitiveCipher
@@ -49,6 +50,12 @@ async def opened(config: Config) -> AsyncIterator[Runtime]:
         yield runtime
     finally:
         await close_database()
+
+
+async def ensure_seed_data() -> Staff | None:
+    """What every installation starts with: the standard catalog, and the admin account."""
+    await seed_catalog()
+    return await ensure_admin()
 
 
 async def ensure_admin() -> Staff | None:

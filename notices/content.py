@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from notices.catalog_models import Program
 from notices.ledgers.models import PayoutBatch, PayoutRow
 from notices.models import NoticeKind
 from villages.models import Region
@@ -21,15 +22,29 @@ def payout_title(batch: PayoutBatch) -> str:
     return f"关于{batch.year}年{batch.program}发放情况的公示"
 
 
-def _intro(batch: PayoutBatch, township: Region, village: Region | None) -> str:
+def _intro(batch: PayoutBatch, township: Region, village: Region | None,
+           program: Program | None) -> str:
     where = f"{township.name}{village.name}" if village else township.name
-    return (f"根据{batch.year}年{batch.program}政策规定，现将{where}补贴发放情况予以公示。"
+    basis = f"根据{program.item.basis}" if program else f"根据{batch.year}年{batch.program}政策规定"
+    standard = f"（标准：{program.standard}，单位：{program.unit}）" if program else ""
+    return (f"{basis}{standard}，现将{where}{batch.year}年{batch.program}发放情况予以公示。"
             "如有异议，请在公示期内向村委会或乡镇监督电话反映，也可扫描二维码在线提出。")
+
+
+def _row(row: PayoutRow, assistance: bool) -> dict[str, Any]:
+    if assistance:
+        # 低保/特困 lists: name, people covered, amount — nothing else (DESIGN §2).
+        return {"name": row.name, "group": "", "quantity": row.quantity, "rate_fen": None,
+                "amount_fen": row.amount_fen, "note": ""}
+    return {"name": row.name, "group": row.group_name, "quantity": row.quantity,
+            "rate_fen": row.rate_fen, "amount_fen": row.amount_fen, "note": row.note}
 
 
 async def village_contents(batch: PayoutBatch) -> dict[int, dict[str, Any]]:
     """Content of every village notice of a batch, keyed by village id."""
     township = await Region.get(id=batch.township_id)
+    program = await Program.get_or_none(name=batch.program).prefetch_related("item")
+    assistance = program is not None and program.profile == "assistance"
     rows_by_village: dict[int, list[PayoutRow]] = defaultdict(list)
     for row in await PayoutRow.filter(batch=batch).order_by("village_id", "row_no"):
         rows_by_village[row.village_id].append(row)
@@ -46,13 +61,9 @@ async def village_contents(batch: PayoutBatch) -> dict[int, dict[str, Any]]:
             "program": batch.program,
             "year": batch.year,
             "batch_id": batch.id,
-            "quantity_unit": batch.quantity_unit,
-            "intro": _intro(batch, township, village),
-            "rows": [
-                {"name": r.name, "group": r.group_name, "quantity": r.quantity,
-                 "rate_fen": r.rate_fen, "amount_fen": r.amount_fen, "note": r.note}
-                for r in rows
-            ],
+            "quantity_unit": "人" if assistance else batch.quantity_unit,
+            "intro": _intro(batch, township, village, program),
+            "rows": [_row(r, assistance) for r in rows],
             "total_fen": sum(r.amount_fen for r in rows),
         }
     return out
@@ -73,7 +84,7 @@ def summary_content(batch: PayoutBatch, township: Region,
         "year": batch.year,
         "batch_id": batch.id,
         "quantity_unit": "",
-        "intro": _intro(batch, township, None),
+        "intro": _intro(batch, township, None, None),
         "rows": [
             {"name": c["region"]["name"], "group": "", "quantity": str(len(c["rows"])),
              "rate_fen": None, "amount_fen": c["total_fen"], "note": c["region"]["code"]}

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from notices import checks
 from notices.audit import record_event
+from notices.catalog import item_for_program
 from notices.channels import Publication, board_doc, robot_markdown
 from notices.content import summary_content, village_contents
 from notices.files import FileStore
@@ -81,10 +82,12 @@ async def create_payout_notices(batch_id: int, actor: Staff) -> list[Notice]:
     summary = summary_content(batch, township, villages)
     drafts = [(village_id, NoticeKind.PAYOUT_VILLAGE, c) for village_id, c in villages.items()]
     drafts.append((township.id, NoticeKind.PAYOUT_SUMMARY, summary))
+    item = await item_for_program(batch.program)
     async with in_transaction():
         created = [
             await Notice.create(
                 kind=kind, region_id=region_id, batch=batch, title=content["title"],
+                catalog_item=item,
                 draft_content=content, draft_sha256=fingerprint(content),
                 batch_revision=batch.revision, author=actor,
             )

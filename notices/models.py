@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from notices.calendar_models import CalendarDay, CalendarYear  # noqa: F401
+from notices.catalog_models import CatalogItem, Program  # noqa: F401
 from notices.ledgers.models import (  # noqa: F401  (one app, one model registry)
     FinanceEntry,
     FinancePeriod,
@@ -62,6 +63,9 @@ class Notice(Model):
         "notices.PayoutBatch", related_name="notices", null=True, on_delete=fields.RESTRICT
     )
     title = fields.CharField(max_length=200)
+    catalog_item: fields.ForeignKeyNullableRelation[CatalogItem] = fields.ForeignKeyField(
+        "notices.CatalogItem", related_name="notices", null=True, on_delete=fields.RESTRICT
+    )
     state = fields.CharEnumField(NoticeState, max_length=20, default=NoticeState.DRAFT)
     # The public content as drafted, and the batch revision it was drafted from.
     draft_content = fields.JSONField()

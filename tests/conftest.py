@@ -15,12 +15,13 @@ from tortoise import Tortoise, connections
 from bot.db import open_database
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Config, load_config
+from notices.catalog import seed_catalog
 
 PG_URL = os.environ.get("CUNWU_TEST_DATABASE_URL", "")
 
 _TABLES = ("audit_event", "objection", "delivery", "notice_version", "notice", "payout_row",
            "payout_batch", "finance_entry", "finance_period", "channel_target", "staff", "region",
-           "calendar_day", "calendar_year")
+           "calendar_day", "calendar_year", "program", "catalog_item")
 
 
 @pytest.fixture
@@ -39,6 +40,7 @@ async def db(config: Config) -> AsyncIterator[Config]:
         conn = connections.get("default")
         await conn.execute_script(
             f"TRUNCATE {', '.join(_TABLES)} RESTART IDENTITY CASCADE")
+    await seed_catalog()  # every installation has it (cunwu init seeds it)
     yield config
     await Tortoise.close_connections()
 
