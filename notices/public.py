@@ -101,10 +101,15 @@ async def notice_page(code_text: str, today: date) -> dict[str, Any]:
     }
 
 
-async def village_page(code: str) -> dict[str, Any]:
-    region = await Region.get_or_none(code=code)
+async def region_or_404(code: str) -> Region:
+    region = await Region.get_or_none(code=code[:12])
     if region is None or region.level not in (Level.VILLAGE, Level.TOWNSHIP):
         raise NotFound(f"没有区划代码为 {code[:12]} 的村或乡镇")
+    return region
+
+
+async def village_page(code: str) -> dict[str, Any]:
+    region = await region_or_404(code)
     # Listed by their current version: a notice whose correction is under review stays up.
     currents = await NoticeVersion.filter(
         notice__region_id=region.id, status=VersionStatus.CURRENT).order_by("-id")

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from notices import objections, public
+from notices.consistency import consistency_matrix
 from notices.files import FileStore
 from notices.fingerprint import normalize_code
 from notices.lifecycle import today_in_china
@@ -32,6 +33,7 @@ def setup(app: web.Application, runtime: Any) -> None:
     app.router.add_get("/n/{code}", notice, name="notice")
     app.router.add_post("/n/{code}/objection", objection_submit, name="objection_submit")
     app.router.add_get("/o/{number}", objection_status, name="objection_status")
+    app.router.add_get("/check/{code}", consistency, name="consistency")
     app.router.add_get("/api/verify/{code}", verify_api, name="verify_api")
     app.router.add_get("/healthz", healthz)
 
@@ -80,6 +82,14 @@ async def notice_pdf(request: web.Request) -> web.StreamResponse:
         "Content-Type": "application/pdf",
         "Content-Disposition": f'inline; filename="{version.verify_code}.pdf"',
     })
+
+
+async def consistency(request: web.Request) -> web.Response:
+    code = request.match_info["code"]
+    region = await public.region_or_404(code)
+    rows = await consistency_matrix(region.code)
+    return render("consistency.html", {"region": region, "rows": rows,
+                                       "consistent": all(r.ok for r in rows)})
 
 
 async def verify_api(request: web.Request) -> web.Response:

@@ -96,3 +96,9 @@ async def test_a_public_answer_shows_under_the_notice_and_is_privacy_checked(
         await objections.answer(question.number, clerk, "再答一次", "answered")
     with pytest.raises(InvalidInput):
         await objections.answer(question.number, clerk, "结论呢", "open")
+
+
+async def test_the_consistency_page_flags_a_group_still_waiting(client, published):
+    page = await (await client.get("/check/419901100201")).text()
+    assert "发送中" in page and "有渠道还不是最新版本" in page
+    assert (await client.get("/check/999999999999")).status == 404
