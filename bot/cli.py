@@ -26,6 +26,12 @@ def _actor(p: argparse.ArgumentParser) -> None:
                    help="who is doing this (default: admin)")
 
 
+def _region_filter(p: argparse.ArgumentParser) -> None:
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--township", help="12-digit township code")
+    where.add_argument("--village", help="12-digit village code")
+
+
 def _json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
@@ -192,9 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = _group(sub, "check", "consistency checks")
     p = check.add_parser("consistency",
                          help="every live notice × channel; exits 1 if anything is stale")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--township")
-    where.add_argument("--village")
+    _region_filter(p)
     _json(p)
     p.set_defaults(handler=commands_notices.check_consistency)
 
@@ -217,9 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     objection = _group(sub, "objection", "villagers' objections and questions (异议/咨询)")
     p = objection.add_parser("list", help="open objections, the overdue ones first")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--township")
-    where.add_argument("--village")
+    _region_filter(p)
     p.add_argument("--overdue", action="store_true", help="only those past their answer date")
     _json(p)
     p.set_defaults(handler=commands_notices.objection_list)
@@ -239,9 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=commands_notices.objection_answer)
 
     p = sub.add_parser("due", help="what is due or overdue: notices, answers, finance")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--township")
-    where.add_argument("--village")
+    _region_filter(p)
     _json(p)
     p.set_defaults(handler=commands_notices.due)
 
