@@ -1,0 +1,69 @@
+"""``cunwu import …``, ``cunwu finance …`` and ``cunwu payouts …``."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot import commands_ledgers
+from bot.cli_args import actor_arg, command_group, json_arg
+
+
+def add_ledger_commands(sub: argparse._SubParsersAction) -> None:
+    imp = command_group(sub, "import", "import ledgers")
+    p = imp.add_parser("payouts", help="import a payout sheet (.xlsx/.xls/.csv) as a batch")
+    p.add_argument("file")
+    p.add_argument("--township", required=True, help="12-digit township code")
+    p.add_argument("--program", required=True, help="e.g. 耕地地力保护补贴")
+    p.add_argument("--year", required=True, type=int)
+    p.add_argument("--dry-run", action="store_true", help="validate only, store nothing")
+    p.add_argument("--accept-warnings", action="store_true")
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_ledgers.import_payouts)
+
+    p = imp.add_parser("finance", help="import a village's monthly/quarterly finance ledger")
+    p.add_argument("file")
+    p.add_argument("--village", required=True, help="12-digit village code")
+    p.add_argument("--period", required=True, help="YYYY-MM or YYYY-Qn")
+    p.add_argument("--opening", help="opening balance in yuan, for a village's first period")
+    p.add_argument("--dry-run", action="store_true", help="validate only, store nothing")
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_ledgers.import_finance)
+
+    finance = command_group(sub, "finance", "village finance periods")
+    p = finance.add_parser("show", help="a period's balances, entries and sign-off")
+    p.add_argument("--village", required=True)
+    p.add_argument("--period", required=True)
+    json_arg(p)
+    p.set_defaults(handler=commands_ledgers.finance_show)
+    p = finance.add_parser("signoff", help="the supervision committee signs off a period")
+    p.add_argument("--village", required=True)
+    p.add_argument("--period", required=True)
+    p.add_argument("--opinion", required=True, help="e.g. 经审核，收支真实，同意公开")
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_ledgers.finance_signoff)
+
+    payouts = command_group(sub, "payouts", "payout batch rows")
+    p = payouts.add_parser("list", help="rows of a batch (IDs masked)")
+    p.add_argument("--batch", type=int, required=True)
+    p.add_argument("--village", help="12-digit village code")
+    json_arg(p)
+    p.set_defaults(handler=commands_ledgers.payouts_list)
+    p = payouts.add_parser("amend", help="fix one row; its published notices become stale")
+    p.add_argument("row", type=int)
+    p.add_argument("--quantity", help="the right quantity (e.g. 亩); the amount follows")
+    p.add_argument("--amount", help="the right amount in yuan")
+    p.add_argument("--name", help="the right name")
+    p.add_argument("--reason", required=True)
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_ledgers.payouts_amend)
+
+    p = payouts.add_parser("reveal", help="one row's full ID/bank/phone (reviewer, audited)")
+    p.add_argument("row", type=int)
+    p.add_argument("--reason", required=True, help="why, e.g. 核实异议 Y2026000012")
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_ledgers.payouts_reveal)
