@@ -11,6 +11,7 @@ import aiohttp
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
+from bot import mp
 from bot.db import close_database, open_database
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Config
@@ -49,6 +50,7 @@ def create_app(config: Config, *, with_worker: bool = True,
     runtime = build_runtime(config)
     app[RUNTIME] = runtime
     notice_views.setup(app, runtime)
+    mp.setup(app, runtime)  # the official account's callback, /wechat/mp
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         await open_database(config.database_url)

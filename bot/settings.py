@@ -8,6 +8,7 @@ on first run (mode 0600) and never printed.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -43,6 +44,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CUNWU_DELIVERY_LEASE", "60", "Seconds a worker holds a delivery before it may be "
             "reclaimed by the sweeper."),
     Setting("CUNWU_LOG_LEVEL", "INFO", "Python logging level."),
+    # Official account (公众号) callback. The defaults are public dev values that only work
+    # with the fake; live mode refuses them: set the account's real Token/EncodingAESKey/AppID.
+    Setting("CUNWU_MP_TOKEN", "cunwu-dev-token",
+            "Official-account callback Token (dev value; live mode must set the real one)."),
+    Setting("CUNWU_MP_AES_KEY", "Y3Vud3UtZGV2LWFlcy1rZXktbm90LWEtc2VjcmV0ISE",
+            "Official-account EncodingAESKey, 43 characters (dev value; live mode must set "
+            "the real one)."),
+    Setting("CUNWU_MP_APPID", "wxcunwudev0000000",
+            "Official-account AppID (dev value; live mode must set the real one)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -62,6 +72,9 @@ class Config:
     worker_interval: float
     delivery_lease: int
     log_level: str
+    mp_token: str = "cunwu-dev-token"
+    mp_aes_key: str = "Y3Vud3UtZGV2LWFlcy1rZXktbm90LWEtc2VjcmV0ISE"
+    mp_appid: str = "wxcunwudev0000000"
 
     @property
     def files_dir(self) -> Path:
@@ -105,7 +118,26 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         worker_interval=float(_int(env, "CUNWU_WORKER_INTERVAL")),
         delivery_lease=_int(env, "CUNWU_DELIVERY_LEASE"),
         log_level=_raw(env, "CUNWU_LOG_LEVEL").upper(),
+        **_mp_settings(env, mode),
     )
+
+
+def _mp_settings(env: dict[str, str], mode: str) -> dict[str, str]:
+    values = {name: _raw(env, name)
+              for name in ("CUNWU_MP_TOKEN", "CUNWU_MP_AES_KEY", "CUNWU_MP_APPID")}
+    key = values["CUNWU_MP_AES_KEY"]
+    try:
+        valid_key = len(key) == 43 and len(base64.b64decode(key + "=", validate=True)) == 32
+    except ValueError:
+        valid_key = False
+    if not valid_key:
+        raise ValueError("CUNWU_MP_AES_KEY must be the 43-character EncodingAESKey")
+    if mode == "live":
+        for name, value in values.items():
+            if value == _BY_NAME[name].default:
+                raise ValueError(f"{name} must be set to the account's real value in live mode")
+    return {"mp_token": values["CUNWU_MP_TOKEN"], "mp_aes_key": key,
+            "mp_appid": values["CUNWU_MP_APPID"]}
 
 
 def _int(env: dict[str, str], name: str) -> int:

@@ -87,3 +87,19 @@ class ChannelTarget(Model):
     class Meta:
         table = "channel_target"
         unique_together = (("region", "kind", "address"),)
+
+
+class MpFollower(Model):
+    """A villager following the official account (公众号), by openid, and the village they
+    bound to. ``village`` is empty until they name it."""
+
+    id = fields.IntField(primary_key=True)
+    openid = fields.CharField(max_length=64, unique=True)
+    village: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
+        "villages.Region", related_name="mp_followers", null=True, on_delete=fields.SET_NULL
+    )
+    subscribed = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mp_follower"

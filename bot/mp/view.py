@@ -1,0 +1,181 @@
+"""Verify, decrypt and parse what WeChat posts; answer with a passive reply.
+
+Everything here is wechatpy's pure functions on the event loop (no I/O). Any request we
+cannot trust or read gets a 4xx and a log line, never a 500 or a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hmac
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import xmltodict
+from aiohttp import web
+from wechatpy import parse_message
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException
+from wechatpy.messages import BaseMessage
+from wechatpy.replies import TextReply
+from wechatpy.utils import WeChatSigner
+
+from bot.mp.handlers import Reply, handle_message
+from bot.mp.replay import ReplayCache
+from bot.runtime import Runtime
+
+log = logging.getLogger("cunwu.mp")
+
+MAX_BODY = 64 * 1024          # a real callback is a few hundred bytes
+MAX_SKEW_S = 300              # timestamps further than this from our clock are refused
+ANSWER_WITHIN_S = 4.0         # WeChat waits 5 s for a passive reply
+_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_BUSY = "正在处理，请稍后再发送一次。"
+_ERROR = "系统繁忙，请稍后再试。"
+
+
+class Refused(Exception):
+    def __init__(self, status: int, why: str) -> None:
+        super().__init__(why)
+        self.status, self.why = status, why
+
+
+def sign(*parts: str) -> str:
+    """WeChat's signature: sha1 of the sorted parts joined (wechatpy's own signer)."""
+    signer = WeChatSigner()
+    signer.add_data(*parts)
+    return signer.signature
+
+
+def safe_xml(raw: bytes) -> dict[str, Any]:
+    """The ``<xml>`` element as a dict; no DTDs or entities, nothing but a dict of fields."""
+    if _DECLARATIONS.search(raw):
+        raise Refused(400, "xml declares a DTD/entity")
+    try:
+        doc = xmltodict.parse(raw, disable_entities=True)
+    except Exception as exc:  # expat errors, bad encodings
+        raise Refused(400, f"broken xml ({type(exc).__name__})") from None
+    xml = doc.get("xml") if isinstance(doc, dict) else None
+    if not isinstance(xml, dict):
+        raise Refused(400, "no <xml> element")
+    return xml
+
+
+class MpCallback:
+    def __init__(self, runtime: Runtime, *, clock: Callable[[], float] = time.time) -> None:
+        config = runtime.config
+        self.runtime = runtime
+        self.token, self.appid = config.mp_token, config.mp_appid
+        self.crypto = WeChatCrypto(config.mp_token, config.mp_aes_key, config.mp_appid)
+        self.prp_key = base64.b64decode(config.mp_aes_key + "=")
+        self.replays = ReplayCache()
+        self.clock = clock
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        try:
+            if request.method == "GET":
+                return self._verify_url(request)
+            if request.method == "POST":
+                return await self._message(request)
+            return web.Response(status=405, text="method not allowed")
+        except Refused as exc:
+            log.warning("mp callback refused (%d): %s", exc.status, exc.why)
+            return web.Response(status=exc.status, text="refused")
+
+    # -- checks ---------------------------------------------------------------------------
+    def _check(self, query: Any, field: str, *parts: str) -> None:
+        given = query.get(field, "")
+        timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
+        expected = sign(self.token, timestamp, nonce, *parts)
+        if not hmac.compare_digest(given.encode("ascii", "replace"), expected.encode()):
+            raise Refused(403, f"bad {field}")
+        try:
+            skew = abs(self.clock() - int(timestamp))
+        except ValueError:
+            raise Refused(403, "bad timestamp") from None
+        if skew > MAX_SKEW_S:
+            raise Refused(403, f"timestamp {skew:.0f}s off")
+
+    def _verify_url(self, request: web.Request) -> web.Response:
+        self._check(request.query, "signature")
+        return web.Response(text=request.query.get("echostr", ""))
+
+    async def _read_body(self, request: web.Request) -> bytes:
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            raise Refused(413, f"body of {request.content_length} bytes")
+        body = await request.content.read(MAX_BODY + 1)
+        if len(body) > MAX_BODY:
+            raise Refused(413, "body over the cap")
+        return body
+
+    def _decrypt(self, outer: dict[str, Any], query: Any) -> bytes:
+        encrypted = outer.get("Encrypt")
+        if not isinstance(encrypted, str) or not encrypted:
+            raise Refused(400, "aes mode without <Encrypt>")
+        self._check(query, "msg_signature", encrypted)
+        try:
+            plain = PrpCrypto(self.prp_key).decrypt(encrypted, self.appid)
+        except InvalidAppIdException:
+            raise Refused(400, "wrong AppID (or a key that is not ours)") from None
+        except Exception as exc:  # base64, block size, length prefix, utf-8
+            raise Refused(400, f"bad ciphertext ({type(exc).__name__})") from None
+        return plain.encode("utf-8")
+
+    # -- the message ----------------------------------------------------------------------
+    async def _message(self, request: web.Request) -> web.Response:
+        query = request.query
+        body = await self._read_body(request)
+        aes = query.get("encrypt_type", "raw").lower() == "aes"
+        if aes:
+            if "signature" in query:  # compatible mode carries both
+                self._check(query, "signature")
+            raw = self._decrypt(safe_xml(body), query)
+        else:
+            self._check(query, "signature")
+            raw = body
+        fields = safe_xml(raw)
+        if not isinstance(fields.get("MsgType"), str) or not fields.get("FromUserName"):
+            raise Refused(400, "xml is not a WeChat message")
+        try:
+            message = parse_message(raw)
+        except Exception as exc:
+            raise Refused(400, f"unparseable message ({type(exc).__name__})") from None
+        xml = await self._reply_once(replay_key(fields), message)
+        if not xml:
+            return web.Response(text="success")
+        if aes:
+            xml = self.crypto.encrypt_message(xml, query.get("nonce", ""),
+                                              str(int(self.clock())))
+        return web.Response(text=xml, content_type="application/xml")
+
+    async def _reply_once(self, key: str, message: BaseMessage) -> str:
+        async def produce() -> str:
+            reply = await handle_message(message, self.runtime)
+            return render(reply, message)
+
+        try:
+            return await asyncio.wait_for(self.replays.once(key, produce), ANSWER_WITHIN_S)
+        except TimeoutError:
+            # Still running (shielded): WeChat's retry of this id gets its answer.
+            log.warning("mp reply for %s took over %.0fs", key, ANSWER_WITHIN_S)
+            return render(_BUSY, message)
+        except Exception:
+            log.exception("mp handler failed for %s", key)
+            return render(_ERROR, message)
+
+
+def replay_key(fields: dict[str, Any]) -> str:
+    """WeChat's retries share the MsgId; events have none: FromUserName+CreateTime."""
+    if fields.get("MsgId"):
+        return f"msg:{fields['MsgId']}"
+    return f"event:{fields.get('FromUserName')}:{fields.get('CreateTime')}"
+
+
+def render(reply: Reply, message: BaseMessage) -> str:
+    if not reply:
+        return ""
+    return TextReply(message=message, content=reply).render()
