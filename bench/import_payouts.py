@@ -137,6 +137,15 @@ def write_sheet(path: Path, rows: int, villages: list[tuple[str, str]], *, seed:
 
 
 def _peak_mb() -> float:
+    """This process's peak RSS. On Linux ru_maxrss carries the parent's peak over fork and
+    exec (the parent holds the whole workbook while writing it), so VmHWM is read instead."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
@@ -167,9 +176,14 @@ async def _import(path: Path, database_url: str, home: Path, villages: int) -> d
         seconds = time.perf_counter() - start
         from notices.ledgers.models import PayoutBatch, PayoutRow
 
-        stored = await PayoutRow.filter(batch_id=summary.batch_id).count()
+        # Exact to the fen as stored: the rows' own sum, and the batch's total beside it.
+        amounts = await PayoutRow.filter(batch_id=summary.batch_id).values_list(
+            "amount_fen", flat=True
+        )
         batch = await PayoutBatch.get(id=summary.batch_id)
-        return {"seconds": seconds, "rows": stored, "total_fen": batch.total_fen,
+        if batch.total_fen != sum(amounts):  # type: ignore[arg-type]
+            raise SystemExit(f"batch total {batch.total_fen} ≠ rows {sum(amounts)}")  # type: ignore[arg-type]
+        return {"seconds": seconds, "rows": len(amounts), "total_fen": batch.total_fen,
                 "villages": len(summary.villages)}  # fmt: skip
     finally:
         await close_database()
@@ -319,7 +333,7 @@ def main() -> None:
                 _pg_drop(made[0])
         report("Cunwu validate only (read_payout_sheet)", _child("validate", path, args.villages))
         if importlib.util.find_spec("openpyxl") is None:  # not a dependency of Cunwu
-            lines.append("| openpyxl read-only, iterate rows | skipped: `pip install openpyxl` "
+            lines.append("| openpyxl read-only, iterate rows | skipped: `pip install -e .[bench]` "
                          "| | | | |")  # fmt: skip
             print(lines[-1], flush=True)
         else:

@@ -12,7 +12,9 @@ column synonyms) and ``sheet_rows`` (per-row validation).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -59,6 +61,35 @@ def read_payout_sheet(
     is for the "birth date in the future" check. Raises ``InvalidInput`` when the file cannot
     be read at all, is over a cap, or no sheet has a usable header.
     """
+    with _cycle_collector_paused():
+        return _read(data, filename, max_bytes, max_rows, column_map, default_village, today)
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """A 100k-row sheet allocates millions of objects that all stay alive until the reader
+    returns; the cycle collector would walk them again and again for nothing (10–15 % of the
+    read). Reference counting still frees everything as usual. Switched back on only by the
+    call that switched it off: overlapping reads can end the pause early, never leave it off."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _read(
+    data: bytes,
+    filename: str,
+    max_bytes: int,
+    max_rows: int,
+    column_map: Mapping[str, str] | None,
+    default_village: str | None,
+    today: date | None,
+) -> ParsedSheet:
     overrides = _overrides(column_map)
     grids, notes = read_grids(data, filename, max_bytes=max_bytes, max_rows=max_rows)
     required = ["name", "id_number", "amount"] + (["village"] if default_village is None else [])

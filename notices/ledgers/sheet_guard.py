@@ -35,12 +35,18 @@ _CHUNK = 1 << 20
 
 # Fast path for .xlsx sheets: every cell written as <c r="A1" …> (Excel, WPS, LibreOffice,
 # POI, openpyxl, xlsxwriter all do). A cell tag of any other shape sends the sheet to the slow,
-# exact walk below. Only cells that are not self-closing can hold a value.
-_ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[0-9]{1,7}")[\s>/]')
+# exact walk below. Only cells that are not self-closing can hold a value. A row number with
+# a leading zero is another shape: "A0000001" has the most digits but is row 1, and calamine
+# reads it so, which would hide a cell at XFD999999 from the longest-first count below.
+_ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")[\s>/]')
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 # Row numbers by digit count, longest first: the first count that occurs holds the maximum,
-# and for a big sheet that is found in one pass over the XML.
-_ROWS_BY_DIGITS = [re.compile(rb'<c r="[A-Z]{1,3}([0-9]{%d})"[^>/]*>' % d) for d in range(7, 0, -1)]
+# and for a big sheet that is found in one pass over the XML (6 and 7 digits share a pass:
+# a 100k-row sheet would otherwise scan its XML once for nothing).
+_ROWS_BY_DIGITS = [
+    re.compile(rb'<c r="[A-Z]{1,3}([0-9]{%d,%d})"[^>/]*>' % (low, high))
+    for low, high in ((6, 7), (5, 5), (4, 4), (3, 3), (2, 2), (1, 1))
+]
 _WIDE_COL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]{1,7}"[^>/]*>')  # columns ≥ AA
 # Slow path: every row and cell tag, with or without a namespace prefix.
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])([^>]*)>")
