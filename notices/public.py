@@ -51,7 +51,11 @@ async def find_version(code_text: str) -> NoticeVersion:
 
 
 async def verify(code_text: str) -> Verification:
-    version = await find_version(code_text)
+    return await check_version(await find_version(code_text))
+
+
+async def check_version(version: NoticeVersion) -> Verification:
+    """Whether this version is current, superseded (by which, and why) or withdrawn."""
     content = version.content
     newer, reason = None, version.withdrawn_reason
     if version.status == VersionStatus.SUPERSEDED:
@@ -75,10 +79,9 @@ async def verify(code_text: str) -> Verification:
     )
 
 
-async def notice_page(code_text: str, today: date) -> dict[str, Any]:
+async def notice_page(version: NoticeVersion, today: date) -> dict[str, Any]:
     """Everything the mobile page of one version shows (masked names only)."""
-    version = await find_version(code_text)
-    check = await verify(code_text)
+    check = await check_version(version)
     content = version.content
     return {
         "check": check,

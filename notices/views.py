@@ -51,8 +51,8 @@ async def notice(request: web.Request) -> web.Response:
     normal = normalize_code(code)
     if normal and normal != code:
         raise web.HTTPFound(f"/n/{normal}")  # one address per version, whatever was typed
-    page = await public.notice_page(code, today_in_china())
     version = await public.find_version(code)
+    page = await public.notice_page(version, today_in_china())
     page["answers"] = await objections.public_answers(version)
     return render("notice.html", page)
 

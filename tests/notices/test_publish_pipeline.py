@@ -161,7 +161,7 @@ async def test_verify_code_reports_the_current_version_and_the_page_masks_names(
     typed = version.verify_code.lower()[:4] + " - " + version.verify_code[4:]
     check = await public.verify(typed)
     assert check.status == "current" and check.intact and check.version == 1
-    page = await public.notice_page(version.verify_code, version.period_start)
+    page = await public.notice_page(version, version.period_start)
     names = {r["name"] for r in page["rows"]}
     assert names.isdisjoint({"张建国", "李秀英", "王志强"})
     assert names & {"张*国", "李*英", "王*强"}
