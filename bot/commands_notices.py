@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.commands import Outcome
+from bot.commands import Outcome, read_file
 from bot.runtime import opened
 from bot.settings import Config
 from notices import catalog, corrections, lifecycle, objections
@@ -211,7 +211,6 @@ async def due(args: argparse.Namespace, config: Config) -> Outcome:
 
 
 async def calendar_import(args: argparse.Namespace, config: Config) -> Outcome:
-    from bot.commands import read_file
     text = read_file(args.file).decode("utf-8-sig")
     async with opened(config):
         actor = await villages.get_staff(args.actor)
