@@ -10,8 +10,13 @@ from bot.cli_args import actor_arg, command_group, json_arg, region_filter
 
 def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     notice = command_group(sub, "notice", "draft, review and publish notices")
-    p = notice.add_parser("create", help="draft the village notices and township summary")
-    p.add_argument("--batch", type=int, required=True)
+    p = notice.add_parser("create", help="draft the village notices and township summary, "
+                          "or a village's finance disclosure")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--batch", type=int)
+    source.add_argument("--finance", nargs=2, metavar=("VILLAGE", "PERIOD"),
+                        help="finance disclosure of a village period, e.g. 4101…001 2026-10; "
+                        "again on an unpublished one redrafts it")
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_notices.notice_create)

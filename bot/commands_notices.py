@@ -15,6 +15,7 @@ from notices.catalog_models import CatalogItem, Program
 from notices.consistency import consistency_matrix, matrix_as_dict
 from notices.deadlines import import_schedule
 from notices.due import due_items, items_as_dicts
+from notices.finance_notice import create_finance_notice, is_finance
 from notices.fingerprint import format_code
 from notices.models import AuditEvent, Delivery, Notice, NoticeState, NoticeVersion
 from villages import services as villages
@@ -26,7 +27,10 @@ from villages.models import Region
 async def notice_create(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config):
         actor = await villages.get_staff(args.actor)
-        created = await lifecycle.create_payout_notices(args.batch, actor)
+        if args.finance:
+            created = [await create_finance_notice(*args.finance, actor)]
+        else:
+            created = await lifecycle.create_payout_notices(args.batch, actor)
         rows = [await _notice_row(n) for n in created]
     return rows, f"已起草 {len(rows)} 份公示：" + "、".join(str(r["id"]) for r in rows)
 
@@ -37,10 +41,21 @@ async def _notice_row(notice: Notice) -> dict[str, Any]:
     return {
         "id": notice.id, "kind": notice.kind.value, "title": notice.title,
         "region": {"code": region.code, "name": region.name}, "state": notice.state.value,
-        "total_fen": notice.draft_content["total_fen"], "rows": len(notice.draft_content["rows"]),
+        **_size(notice.draft_content),
         "version": current.number if current else None,
         "verify_code": format_code(current.verify_code) if current else None,
     }
+
+
+def _size(content: dict[str, Any]) -> dict[str, Any]:
+    if is_finance(content):
+        bal = content["balance"]
+        return {"entries": len(content["entries"]), "opening_fen": bal["opening_fen"],
+                "income_fen": bal["income_fen"], "expense_fen": bal["expense_fen"],
+                "closing_fen": bal["closing_fen"],
+                "finance_period": content["finance_period"]["label"],
+                "signed_off": content.get("supervision") is not None}
+    return {"total_fen": content["total_fen"], "rows": len(content["rows"])}
 
 
 async def notice_list(args: argparse.Namespace, config: Config) -> Outcome:

@@ -8,8 +8,12 @@ import io
 import random
 from pathlib import Path
 
+from notices import lifecycle
+from notices.finance_notice import create_finance_notice, existing_disclosure
 from notices.ledgers.finance_services import import_finance, sign_off
 from notices.ledgers.models import FinancePeriod
+from notices.lifecycle import PublishContext
+from notices.models import NoticeState
 from notices.money import format_fen
 from villages import services as villages
 from villages.models import Region, Role, Staff
@@ -70,3 +74,21 @@ async def load_demo_finance(township: Region, clerk: Staff, demo_dir: Path, coun
         await sign_off(village.code, PERIOD, supervisor, "经审核，收支真实，手续完备，同意公开")
         loaded += 1
     return loaded
+
+
+async def publish_demo_finance(township: Region, clerk: Staff, reviewer: Staff,
+                               ctx: PublishContext) -> int:
+    """Draft, review and publish the signed-off demo month as each village's 财务公开."""
+    published = 0
+    for period in await FinancePeriod.filter(village__parent=township, period=PERIOD,
+                                             signed_off_at__not_isnull=True):
+        village = await Region.get(id=period.village_id)
+        existing = await existing_disclosure(village, PERIOD)
+        if existing is not None and existing.state == NoticeState.PUBLISHED:
+            continue  # `cunwu init --demo` run again
+        notice = await create_finance_notice(village.code, PERIOD, clerk)
+        await lifecycle.submit(notice, clerk)
+        await lifecycle.approve(notice, reviewer)
+        await lifecycle.publish(notice, reviewer, ctx)
+        published += 1
+    return published

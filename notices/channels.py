@@ -94,6 +94,9 @@ def online_rows(content: dict[str, Any]) -> list[dict[str, Any]]:
 
 def robot_markdown(content: dict[str, Any], pub: Publication) -> str:
     """The card posted to the village cadres' WeCom group."""
+    if "balance" in content:  # a finance disclosure
+        from notices.finance_channels import finance_markdown  # it imports Publication
+        return finance_markdown(content, pub)
     region = content["region"]
     lines = [
         f"## {content['title']}",

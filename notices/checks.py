@@ -8,6 +8,7 @@ import pypdfium2 as pdfium
 
 from notices.channels import scannable_texts
 from notices.content import content_from_ledger
+from notices.finance_notice import check_finance_totals, is_finance
 from notices.fingerprint import fingerprint
 from notices.idcard import find_personal_numbers
 from notices.ledgers.models import PayoutBatch
@@ -21,6 +22,9 @@ class CheckFailed(Conflict):
 
 
 def check_rows_add_up(content: dict[str, Any]) -> None:
+    if is_finance(content):
+        check_finance_totals(content)
+        return
     rows_sum = sum(r["amount_fen"] for r in content["rows"])
     if rows_sum != content["total_fen"]:
         raise CheckFailed(

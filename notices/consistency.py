@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from notices.content import content_from_ledger
+from notices.finance_notice import finance_stale, is_finance
 from notices.fingerprint import fingerprint, format_code
 from notices.models import Delivery, DeliveryPurpose, DeliveryState, NoticeVersion, VersionStatus
 from villages.codes import prefix_of
@@ -43,10 +44,12 @@ class Row:
 
 async def _ledger_stale(version: NoticeVersion) -> bool:
     notice = version.notice
+    base = {k: v for k, v in version.content.items() if k not in PUBLICATION_KEYS}
+    if is_finance(base):
+        return await finance_stale(base, fingerprint(base))
     if notice.batch_id is None:
         return False
     now = await content_from_ledger(notice)
-    base = {k: v for k, v in version.content.items() if k not in PUBLICATION_KEYS}
     return now is None or fingerprint(now) != fingerprint(base)
 
 

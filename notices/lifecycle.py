@@ -16,10 +16,12 @@ from tortoise.transactions import in_transaction
 
 from notices import checks
 from notices.audit import record_event
+from notices.board import render_board
 from notices.catalog import item_for_program
-from notices.channels import Publication, board_doc, robot_markdown
+from notices.channels import Publication, robot_markdown
 from notices.content import summary_content, village_contents
 from notices.files import FileStore
+from notices.finance_notice import check_finance_consistent
 from notices.fingerprint import fingerprint, verify_code
 from notices.ledgers.models import PayoutBatch
 from notices.models import (
@@ -30,7 +32,7 @@ from notices.models import (
     NoticeVersion,
     VersionStatus,
 )
-from pdf import FontError, render_notice
+from pdf import FontError
 from villages.errors import Conflict, Forbidden, InvalidInput, NotFound
 from villages.models import ChannelTarget, Region, Role, Staff
 from villages.services import check_in_scope, check_role
@@ -149,6 +151,7 @@ async def _run_checks(notice: Notice, whitelist: frozenset[str]) -> None:
     checks.check_rows_add_up(notice.draft_content)
     checks.check_no_personal_numbers(notice.draft_content, whitelist)
     await checks.check_batch_consistent(notice)
+    await check_finance_consistent(notice)
 
 
 async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVersion:
@@ -183,7 +186,7 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
     pub = publication_of(content, code, ctx.notice_url(code))
     pdf_name = f"{code}.pdf"
     try:
-        pdf_bytes = render_notice(board_doc(content, pub, draft=False))
+        pdf_bytes = render_board(content, pub, draft=False)
     except FontError as exc:
         raise InvalidInput(f"公示表有字体印不出来的字，请核对后再发布：{exc}") from None
     whitelist = ctx.whitelist | await official_numbers()

@@ -22,6 +22,7 @@ from villages.models import ChannelTarget, Region, Staff
 class NoticeKind(StrEnum):
     PAYOUT_VILLAGE = "payout_village"     # 补贴发放公示（村）
     PAYOUT_SUMMARY = "payout_summary"     # 补贴发放汇总表（乡镇）
+    FINANCE_VILLAGE = "finance_village"   # 村级财务收支公开（月度/季度）
 
 
 class NoticeState(StrEnum):

@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 from notices.channels import online_rows
+from notices.finance_channels import finance_page, headline
+from notices.finance_notice import is_finance
 from notices.fingerprint import fingerprint, format_code, normalize_code
 from notices.models import NoticeVersion, VersionStatus
 from notices.money import format_fen
@@ -37,6 +39,7 @@ class Verification:
     superseded_by: str | None = None
     reason: str = ""       # why it was superseded (the correction's reason) or withdrawn
     corrects: str | None = None  # the verify code this version corrects
+    total_label: str = "合计"    # what total_fen is: 合计, or 期末余额 of a finance disclosure
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -66,6 +69,7 @@ async def check_version(version: NoticeVersion) -> Verification:
             reason = nxt.content.get("correction", {}).get("reason", "")
     corrects = content.get("correction", {}).get("of")
     region = content["region"]
+    label, total_fen = headline(content)
     return Verification(
         code=format_code(version.verify_code), status=version.status.value,
         status_zh=_STATUS_ZH[version.status],
@@ -74,7 +78,7 @@ async def check_version(version: NoticeVersion) -> Verification:
         if region["township"] != region["name"] else region["name"],
         version=version.number, published_on=version.published_at.date().isoformat(),
         period_start=version.period_start.isoformat(), period_end=version.period_end.isoformat(),
-        total_fen=content["total_fen"], superseded_by=newer, reason=reason,
+        total_fen=total_fen, total_label=label, superseded_by=newer, reason=reason,
         corrects=format_code(corrects) if corrects else None,
     )
 
@@ -83,6 +87,8 @@ async def notice_page(version: NoticeVersion, today: date) -> dict[str, Any]:
     """Everything the mobile page of one version shows (masked names only)."""
     check = await check_version(version)
     content = version.content
+    if is_finance(content):
+        return {**_page_head(version, check, today), **finance_page(content)}
     return {
         "check": check,
         "title": content["title"],
@@ -104,6 +110,22 @@ async def notice_page(version: NoticeVersion, today: date) -> dict[str, Any]:
     }
 
 
+def _page_head(version: NoticeVersion, check: Verification, today: date) -> dict[str, Any]:
+    """What every kind's page shows above its body. A finance disclosure holds no personal
+    list, so it stays up after its 公示期 (``ended`` is for personal lists only)."""
+    content = version.content
+    return {
+        "check": check, "title": content["title"], "issuer": content["issuer"],
+        "intro": content["intro"], "region": content["region"],
+        "supervision_phone": content.get("supervision_phone", ""),
+        "in_period": version.period_start <= today <= version.period_end,
+        "ended": False, "pdf_url": f"/n/{version.verify_code}.pdf",
+        "verify_code": format_code(version.verify_code),
+        "village_url": f"/v/{content['region']['code']}",
+        "correction_reason": content.get("correction", {}).get("reason", ""),
+    }
+
+
 async def region_or_404(code: str) -> Region:
     region = await Region.get_or_none(code=code[:12])
     if region is None or region.level not in (Level.VILLAGE, Level.TOWNSHIP):
@@ -118,7 +140,7 @@ async def village_page(code: str) -> dict[str, Any]:
         notice__region_id=region.id, status=VersionStatus.CURRENT).order_by("-id")
     items = [{"title": v.content["title"], "code": format_code(v.verify_code),
               "url": f"/n/{v.verify_code}", "period_end": v.period_end.isoformat(),
-              "total": format_fen(v.content["total_fen"]),
+              "total": format_fen(headline(v.content)[1]), "total_label": headline(v.content)[0],
               "corrected": "correction" in v.content} for v in currents]
     parent = await Region.get_or_none(id=region.parent_id) if region.parent_id else None
     return {"region": region, "parent": parent, "items": items}
