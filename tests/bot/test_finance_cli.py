@@ -1,0 +1,64 @@
+"""A township clerk runs the finance disclosure from the command line: the refusal without
+the supervision committee's sign-off exits 1 and says why; after the sign-off the same
+commands publish it, and ``cunwu verify`` reads its 期末余额."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.notices.test_finance import ledger
+
+VILLAGE = "419901100204"   # 北坡村: the demo keeps no finance for it
+
+
+@pytest.fixture
+def demo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CUNWU_HOME", str(tmp_path / "var"))
+    monkeypatch.delenv("CUNWU_DATABASE_URL", raising=False)
+    assert main(["init", "--demo"]) == 0
+    return tmp_path
+
+
+def _json(capsys: pytest.CaptureFixture[str]) -> object:
+    return json.loads(capsys.readouterr().out)
+
+
+def test_finance_disclosure_from_the_command_line(demo_home, capsys):
+    sheet = demo_home / "beipo-2026-10.csv"
+    sheet.write_bytes(ledger())
+    assert main(["import", "finance", str(sheet), "--village", VILLAGE, "--period", "2026-10",
+                 "--as", "clerk100"]) == 0
+    capsys.readouterr()
+    assert main(["notice", "create", "--finance", VILLAGE, "2026-10", "--as", "clerk100",
+                 "--json"]) == 0
+    [draft] = _json(capsys)
+    assert draft["kind"] == "finance_village" and draft["closing_fen"] == 5743360
+    assert draft["signed_off"] is False
+    assert main(["notice", "submit", str(draft["id"]), "--as", "clerk100"]) == 0
+    capsys.readouterr()
+    assert main(["notice", "approve", str(draft["id"]), "--as", "reviewer100"]) == 1
+    assert "村务监督委员会尚未签核" in capsys.readouterr().err
+
+    assert main(["user", "add", "北坡监督", "--role", "village_supervisor",
+                 "--scope", VILLAGE]) == 0
+    assert main(["finance", "signoff", "--village", VILLAGE, "--period", "2026-10",
+                 "--opinion", "经审核，收支真实，同意公开", "--as", "北坡监督"]) == 0
+    capsys.readouterr()
+    assert main(["notice", "create", "--finance", VILLAGE, "2026-10", "--as", "clerk100",
+                 "--json"]) == 0
+    [redrafted] = _json(capsys)
+    assert redrafted["id"] == draft["id"] and redrafted["signed_off"] is True
+    for action, who in (("submit", "clerk100"), ("approve", "reviewer100"),
+                        ("publish", "reviewer100")):
+        assert main(["notice", action, str(draft["id"]), "--as", who]) == 0
+    capsys.readouterr()
+    assert main(["notice", "show", str(draft["id"]), "--json"]) == 0
+    shown = _json(capsys)
+    assert shown["state"] == "published" and shown["versions"][0]["status"] == "current"
+    assert main(["verify", shown["verify_code"], "--json"]) == 0
+    check = _json(capsys)
+    assert (check["total_label"], check["total_fen"]) == ("期末余额", 5743360)
