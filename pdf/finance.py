@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.pdfgen.canvas import Canvas
 
@@ -140,11 +140,16 @@ def _plan_columns(texts: list[list[str]], totals: list[str], fonts: FontSet,
     room = style.content_width - fixed
     floor = _SUMMARY_MIN_EM * em + pad
     if room < floor:
+        # A category may wrap after two characters; a 3-character name or a voucher number
+        # should not break at all.
+        lows = {"voucher": natural[1], "category": 2 * em + pad,
+                "handler": min(natural[6], 3 * em + pad), "approver": min(natural[7], 3 * em + pad)}
         soft = [i for i, c in enumerate(_COLUMNS) if c[3]]
-        slack = sum(natural[i] - (2 * em + pad) for i in soft)
+        slack = sum(natural[i] - lows[_COLUMNS[i][0]] for i in soft)
         take = min(floor - room, max(slack, 0))
         for i in soft:
-            natural[i] -= (natural[i] - (2 * em + pad)) * take / slack if slack > 0 else 0
+            give = natural[i] - lows[_COLUMNS[i][0]]
+            natural[i] -= give * take / slack if slack > 0 else 0
         room = style.content_width - sum(w for i, w in enumerate(natural) if i != summary)
     natural[summary] = max(room, 2 * em + pad)
     cols, x = [], style.content_left
@@ -152,6 +157,19 @@ def _plan_columns(texts: list[list[str]], totals: list[str], fonts: FontSet,
         cols.append(_Col(key, title, x, width, align))
         x += width
     return cols
+
+
+def fit_style(doc: FinanceDoc, fonts: FontSet, style: Style) -> Style:
+    """Portrait unless the 摘要 would be squeezed below its floor (large print on A4): eight
+    columns then go landscape rather than break every summary after two characters."""
+    if style.page_width > style.page_height:
+        return style
+    texts = [_cell_texts(line) for line in doc.lines]
+    totals = [format_yuan(doc.income_fen), format_yuan(doc.expense_fen)]
+    summary = _plan_columns(texts, totals, fonts, style)[2]
+    if summary.width >= _SUMMARY_MIN_EM * style.table_size + 2 * style.pad_x - 0.01:
+        return style
+    return replace(style, page_width=style.page_height, page_height=style.page_width)
 
 
 def _row(kind: str, cols: list[_Col], texts: list[str], fonts: FontSet, style: Style,
@@ -317,6 +335,7 @@ def plan_finance(doc: FinanceDoc, fonts: FontSet | None = None,
                  style: Style = STYLE) -> FinancePlan:
     fonts = fonts or load_fonts()
     check_finance(doc)
+    style = fit_style(doc, fonts, style)
     page_doc = shell(doc)
     texts = [_cell_texts(line) for line in doc.lines]
     totals = [format_yuan(doc.income_fen), format_yuan(doc.expense_fen)]
@@ -392,6 +411,7 @@ def render_finance(doc: FinanceDoc, *, fonts: FontSet | None = None,
     fonts = fonts or load_fonts()
     check_finance(doc)
     check_renderable(finance_texts(doc), fonts)
+    style = fit_style(doc, fonts, style)
     plan = plan_finance(doc, fonts, style)
     page_doc = shell(doc)
     buffer = io.BytesIO()

@@ -38,7 +38,7 @@ def sample_finance_lines(count: int = 24, seed: int = 0,
 
 
 def sample_finance(count: int = 24, seed: int = 0, **changes: object) -> FinanceDoc:
-    lines = changes.pop("lines", None) or sample_finance_lines(count, seed)
+    lines = changes.pop("lines") if "lines" in changes else sample_finance_lines(count, seed)
     opening = int(changes.pop("opening_fen", 8_765_432))  # type: ignore[call-overload]
     income = sum(line.income_fen for line in lines)  # type: ignore[attr-defined]
     expense = sum(line.expense_fen for line in lines)  # type: ignore[attr-defined]
