@@ -45,8 +45,14 @@ def _quantity_columns(content: dict[str, Any]) -> tuple[str, ...]:
     return tuple(cols)
 
 
+def is_assistance(content: dict[str, Any]) -> bool:
+    """A 低保/特困 list (DESIGN §2): name, people covered and amount, nothing else."""
+    return content.get("profile") == "assistance"
+
+
 def board_doc(content: dict[str, Any], pub: Publication, *, draft: bool) -> NoticeDoc:
     region = content["region"]
+    assistance = is_assistance(content)
     today = pub.published_on or date.today()
     start = pub.period_start or today
     end = pub.period_end or today
@@ -56,7 +62,8 @@ def board_doc(content: dict[str, Any], pub: Publication, *, draft: bool) -> Noti
         region_name=f"{region['township']} · {region['name']}"
         if region["township"] != region["name"] else region["name"],
         intro=content["intro"],
-        columns=_quantity_columns(content),
+        # A restricted list prints exactly these columns, whatever else a row might hold.
+        columns=("name", "quantity", "amount") if assistance else _quantity_columns(content),
         lines=tuple(
             PayoutLine(
                 name=r["name"], group=r["group"], quantity=r["quantity"],
@@ -75,16 +82,21 @@ def board_doc(content: dict[str, Any], pub: Publication, *, draft: bool) -> Noti
         draft=draft,
         correction_of=format_code(pub.correction_of) if pub.correction_of else "",
         quantity_unit=content.get("quantity_unit", ""),
-        column_titles=_SUMMARY_TITLES if content["kind"] == "payout_summary" else {},
+        column_titles=_SUMMARY_TITLES if content["kind"] == "payout_summary"
+        else _ASSISTANCE_TITLES if assistance else {},
     )
 
 
 # A township summary lists villages, not people: one line each with its household count.
 _SUMMARY_TITLES = {"name": "村名", "quantity": "户数", "note": "区划代码"}
+_ASSISTANCE_TITLES = {"name": "姓名", "quantity": "保障人数"}
 
 
 def online_rows(content: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows as the web page and WeChat show them: masked names, amounts, nothing else."""
+    if is_assistance(content):
+        return [{"name": mask_name_online(r["name"]), "group": None, "people": r["quantity"],
+                 "amount": format_fen(r["amount_fen"])} for r in content["rows"]]
     return [
         {"name": mask_name_online(r["name"]) if content["kind"] == "payout_village" else r["name"],
          "group": r["group"], "quantity": r["quantity"], "amount": format_fen(r["amount_fen"])}
@@ -103,6 +115,7 @@ def robot_markdown(content: dict[str, Any], pub: Publication) -> str:
         f"> 地区：{region['township']} {region['name']}",
         f"> 公示期：{_zh_date(pub.period_start)} 至 {_zh_date(pub.period_end)}",
         f"> 户数：**{len(content['rows'])}** 户　合计：**{format_fen(content['total_fen'])}** 元",
+        *([f"> 保障人数：**{_people(content)}** 人"] if is_assistance(content) else []),
         f"> 大写：{amount_in_words(content['total_fen'])}",
         f"> 核验码：<font color=\"warning\">{format_code(pub.verify_code)}</font>",
     ]
@@ -110,6 +123,10 @@ def robot_markdown(content: dict[str, Any], pub: Publication) -> str:
         lines.insert(1, f"**更正**：本版替代核验码 {format_code(pub.correction_of)} 的版本")
     lines += ["", f"[查看公示网页]({pub.url})", "公示表 PDF 随后发送，请打印张贴并上传张贴照片。"]
     return "\n".join(lines)
+
+
+def _people(content: dict[str, Any]) -> int:
+    return sum(int(r["quantity"]) for r in content["rows"] if str(r["quantity"]).isdigit())
 
 
 def _zh_date(day: date | None) -> str:

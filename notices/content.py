@@ -16,6 +16,7 @@ from notices.models import NoticeKind
 from villages.models import Region
 
 SCHEMA = 1
+ASSISTANCE = "assistance"  # 低保/特困: name, people covered, amount on every channel
 
 
 def payout_title(batch: PayoutBatch) -> str:
@@ -65,6 +66,8 @@ async def village_contents(batch: PayoutBatch) -> dict[int, dict[str, Any]]:
             "intro": _intro(batch, township, village, program),
             "rows": [_row(r, assistance) for r in rows],
             "total_fen": sum(r.amount_fen for r in rows),
+            # Only on restricted lists, so the fingerprints of other notices stay as they were.
+            **({"profile": ASSISTANCE} if assistance else {}),
         }
     return out
 

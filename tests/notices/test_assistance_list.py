@@ -1,0 +1,94 @@
+"""A 低保/特困 list shows name (masked online), people covered and amount on every channel,
+and nothing the register holds beyond that: no ID, bank account, phone, 村民小组 or note,
+whatever the sheet carried — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from notices import lifecycle, public
+from notices.channels import robot_markdown
+from notices.ledgers.services import import_payouts
+from notices.web import templates
+from tests.builders import TOWNSHIP, VILLAGE_A, create_county, create_staff, make_id
+from tests.pdf.readback import page_texts
+from villages import services as villages
+from villages.models import Role
+
+pytestmark = pytest.mark.storage
+
+
+
+def luhn(prefix: str) -> str:
+    """``prefix`` completed with its Luhn check digit, as a real bank card number is."""
+    digits = [int(d) for d in reversed(prefix)]
+    total = sum(d if i % 2 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits))
+    return prefix + str((10 - total % 10) % 10)
+
+
+PEOPLE = [  # name, ID, bank account, phone, people, amount, note
+    ("王秀兰", make_id(seq=11), luhn("622848040256489001"), "13812345678", "2", "1040.00",
+     "因病致贫"),
+    ("李建国", make_id(seq=12), luhn("621700287001234567"), "15937654321", "1", "520.00",
+     "电话15937654321"),
+    ("欧阳明月", make_id(seq=13), luhn("622202100112345678"), "18603711234", "3", "1560.00", ""),
+]
+
+
+def _sheet() -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["村", "村民小组", "姓名", "身份证号码", "一卡通账号", "联系电话", "数量",
+                     "金额", "备注"])
+    for name, id_number, bank, phone, people, amount, note in PEOPLE:
+        writer.writerow(["东湖村", "三组", name, id_number, bank, phone, people, amount, note])
+    return out.getvalue().encode()
+
+
+def _forbidden() -> list[str]:
+    """Everything of the register that must never reach a channel."""
+    out = ["三组", "因病致贫"]
+    for _, id_number, bank, phone, *_ in PEOPLE:
+        out += [id_number, id_number[-4:] + "", f"{id_number[:6]}********{id_number[-4:]}",
+                bank, bank[-4:], phone]
+    return [text for text in out if len(text) >= 4 or text == "三组"]
+
+
+async def test_a_dibao_list_never_shows_more_than_name_people_and_amount(runtime):
+    await create_county()
+    clerk = await create_staff("clerk", Role.TOWNSHIP_CLERK, TOWNSHIP)
+    reviewer = await create_staff("reviewer", Role.TOWNSHIP_REVIEWER, TOWNSHIP)
+    await villages.add_robot(VILLAGE_A, "东湖村村务工作群", "robot-key-donghu")
+    summary = await import_payouts(_sheet(), "dibao.csv", township_code=TOWNSHIP,
+                                   program="低保金", year=2026, actor=clerk,
+                                   cipher=runtime.cipher, accept_warnings=True)
+    village, township_summary = await lifecycle.create_payout_notices(summary.batch_id, clerk)
+    for notice in (village, township_summary):
+        await lifecycle.submit(notice, clerk)
+        await lifecycle.approve(notice, reviewer)
+    version = await lifecycle.publish(village, reviewer, runtime.publish_context())
+    content = version.content
+    assert content["profile"] == "assistance"
+
+    board = "".join(page_texts(runtime.store.read(version.pdf_file))).replace("\r\n", "")
+    card = robot_markdown(content, lifecycle.publication_of(content, version.verify_code, "u"))
+    page = await public.notice_page(version, version.period_start)
+    html = templates.get_template("notice.html").render(**page)
+    stored = json.dumps(content, ensure_ascii=False)
+    channels = {"board": board, "card": card, "web": html, "content": stored}
+    for where, text in channels.items():
+        for secret in _forbidden():
+            assert secret not in text, f"{secret} leaked into the {where}"
+
+    # What each channel does show: full names on the board, masked names online, the
+    # people covered and the amount everywhere.
+    assert "保障人数" in board and "王秀兰" in board and "1,040.00" in board
+    assert "村民小组" not in board and "备注" not in board and "身份证" not in board
+    assert "王*兰" in html and "王秀兰" not in html and "欧**月" in html
+    assert [(r["people"], r["amount"]) for r in page["rows"]] == [
+        ("2", "1,040.00"), ("1", "520.00"), ("3", "1,560.00")]
+    assert "保障人数：**6** 人" in card and "3,120.00" in card
