@@ -4,18 +4,29 @@ each channel holds, so a board or group still showing v1 after v2 stands out."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from notices.board_models import BoardPosting
 from notices.content import content_from_ledger
 from notices.finance_notice import finance_stale, is_finance
 from notices.fingerprint import fingerprint, format_code
 from notices.models import Delivery, DeliveryPurpose, DeliveryState, NoticeVersion, VersionStatus
 from villages.codes import prefix_of
 
+CHINA = ZoneInfo("Asia/Shanghai")
 # Keys publication adds to the drafted content; without them a version is comparable to
 # what the ledger would draft today.
 PUBLICATION_KEYS = frozenset({"notice_id", "version", "period", "supervision_phone",
                               "correction"})
+
+
+# A cadre has this many days to post a new version and upload the photo; until then the
+# board cell is "awaiting" (shown, not an inconsistency). A photo of an older version is
+# stale at once: the board shows what a correction replaced.
+BOARD_POSTING_DAYS = 3
+_FINE = frozenset({"ok", "awaiting"})
 
 
 @dataclass
@@ -23,7 +34,7 @@ class Cell:
     channel: str
     target: str
     holds: int | None      # the version number the channel shows, None if none
-    state: str             # ok | stale | pending | failed | missing
+    state: str             # ok | stale | pending | failed | missing | awaiting (board, in grace)
 
 
 @dataclass
@@ -39,7 +50,7 @@ class Row:
 
     @property
     def ok(self) -> bool:
-        return not self.ledger_stale and all(c.state == "ok" for c in self.cells)
+        return not self.ledger_stale and all(c.state in _FINE for c in self.cells)
 
 
 async def _ledger_stale(version: NoticeVersion) -> bool:
@@ -74,7 +85,22 @@ def _robot_cells(current: NoticeVersion, deliveries: list[Delivery]) -> list[Cel
     return cells
 
 
-async def consistency_matrix(region_code: str | None = None) -> list[Row]:
+async def _board_cell(version: NoticeVersion, today: date) -> Cell:
+    """Which version the notice's own board holds, by the latest posting photo."""
+    latest = await BoardPosting.filter(
+        version__notice_id=version.notice_id, region_id=version.notice.region_id
+    ).order_by("-posted_at", "-id").prefetch_related("version").first()
+    if latest is not None:
+        held = latest.version.number
+        return Cell("board", "公开栏", held, "ok" if held == version.number else "stale")
+    posted = version.published_at.astimezone(CHINA).date()
+    waiting = (today - posted).days < BOARD_POSTING_DAYS
+    return Cell("board", "公开栏", None, "awaiting" if waiting else "missing")
+
+
+async def consistency_matrix(region_code: str | None = None,
+                             today: date | None = None) -> list[Row]:
+    today = today or datetime.now(CHINA).date()
     query = NoticeVersion.filter(status=VersionStatus.CURRENT)
     if region_code:
         query = query.filter(notice__region__code__startswith=prefix_of(region_code))
@@ -88,6 +114,7 @@ async def consistency_matrix(region_code: str | None = None) -> list[Row]:
                   version.number, format_code(version.verify_code),
                   await _ledger_stale(version))
         row.cells.append(Cell("web", "公示网页", version.number, "ok"))
+        row.cells.append(await _board_cell(version, today))
         row.cells.extend(_robot_cells(version, deliveries))
         rows.append(row)
     return rows

@@ -7,6 +7,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from notices.board_models import BoardPosting  # noqa: F401
 from notices.calendar_models import CalendarDay, CalendarYear  # noqa: F401
 from notices.catalog_models import CatalogItem, Program  # noqa: F401
 from notices.ledgers.models import (  # noqa: F401  (one app, one model registry)

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from bot.cli import main
 from tests.notices.test_finance import ledger
@@ -62,3 +63,21 @@ def test_finance_disclosure_from_the_command_line(demo_home, capsys):
     assert main(["verify", shown["verify_code"], "--json"]) == 0
     check = _json(capsys)
     assert (check["total_label"], check["total_fen"]) == ("期末余额", 5743360)
+
+    # The cadre posts the board copy and records it with a photo; the matrix shows it.
+    photo = demo_home / "IMG_0001.jpg"
+    Image.new("RGB", (1600, 1200), (230, 225, 210)).save(photo, "JPEG")
+    assert main(["user", "add", "北坡文书", "--role", "village_cadre", "--scope", VILLAGE]) == 0
+    capsys.readouterr()
+    assert main(["board", "posted", str(draft["id"]), "--village", VILLAGE, "--photo",
+                 str(photo), "--as", "北坡文书", "--json"]) == 0
+    assert _json(capsys)["version"] == 1
+    main(["check", "consistency", "--village", VILLAGE, "--json"])
+    matrix = _json(capsys)
+    [row] = [r for r in matrix["notices"] if r["notice_id"] == draft["id"]]
+    assert {"channel": "board", "target": "公开栏", "holds": 1, "state": "ok"} in row["cells"]
+    not_a_photo = demo_home / "notes.jpg"
+    not_a_photo.write_text("这不是照片")
+    assert main(["board", "posted", str(draft["id"]), "--village", VILLAGE, "--photo",
+                 str(not_a_photo), "--as", "北坡文书"]) == 1
+    assert "不是能打开的图片" in capsys.readouterr().err

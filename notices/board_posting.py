@@ -1,0 +1,120 @@
+"""A cadre records that the board copy of a notice was posted, with a photo as proof.
+
+The photo is untrusted input from a phone: it must be an image Pillow can fully decode, not
+larger than the cap in bytes or pixels (a decompression bomb is a few KB that decodes to
+gigabytes), and it is re-encoded before it is stored, which drops EXIF (the GPS position of
+the cadre's phone is nobody's business) and anything appended after the image data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from tortoise.transactions import in_transaction
+
+from notices.audit import record_event
+from notices.board_models import BoardPosting
+from notices.files import FileStore
+from notices.fingerprint import format_code
+from notices.models import Notice, NoticeVersion, VersionStatus
+from villages.errors import Conflict, InvalidInput, NotFound
+from villages.models import Region, Role, Staff
+from villages.services import check_in_scope, check_role, get_region
+
+CHINA = ZoneInfo("Asia/Shanghai")
+MAX_PHOTO_BYTES = 15 * 1024 * 1024     # a 50 MP phone JPEG is ~12 MB
+MAX_PHOTO_PIXELS = 60_000_000
+MIN_PHOTO_SIDE = 320                   # smaller shows nothing of a board
+STORED_SIDE = 2000                     # long side kept: enough to read a row from the photo
+_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}  # MPO: what many phones' cameras save as .jpg
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    jpeg: bytes
+    sha256: str
+    width: int
+    height: int
+
+
+def check_photo(data: bytes, filename: str) -> CheckedPhoto:
+    """The photo re-encoded as a plain JPEG, or InvalidInput saying what is wrong with it."""
+    name = filename[-60:]
+    if len(data) > MAX_PHOTO_BYTES:
+        raise InvalidInput(f"照片 {name} 有 {len(data) / 1048576:.1f} MB，"
+                           f"超过 {MAX_PHOTO_BYTES // 1048576} MB 上限，请压缩后再传")
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns above 89 MP while opening; the size is refused just below anyway.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+        with probe:
+            kind, (width, height) = probe.format, probe.size
+            if kind not in _FORMATS:
+                raise InvalidInput(f"{name} 是 {kind} 格式，请上传 JPG 或 PNG 照片")
+            if width * height > MAX_PHOTO_PIXELS:
+                raise InvalidInput(f"照片 {name} 像素过大（{width}×{height}），请缩小后再传")
+            probe.verify()  # structure and checksums, before anything is decoded
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+    except InvalidInput:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError):
+        raise InvalidInput(f"{name} 不是能打开的图片（或文件已损坏），请重新拍照上传") from None
+    if min(upright.size) < MIN_PHOTO_SIDE:
+        raise InvalidInput(f"照片 {name} 太小（{upright.width}×{upright.height}），"
+                           f"看不清公开栏，请上传至少 {MIN_PHOTO_SIDE} 像素宽的照片")
+    upright.thumbnail((STORED_SIDE, STORED_SIDE))
+    out = io.BytesIO()
+    upright.save(out, "JPEG", quality=85, optimize=True)  # no exif= given: none is written
+    return CheckedPhoto(out.getvalue(), hashlib.sha256(data).hexdigest(), *upright.size)
+
+
+async def _board_region(notice: Notice, village_code: str) -> Region:
+    """The board that should hold the notice: its own region's."""
+    region = await get_region(village_code)
+    if region.id != notice.region_id:
+        own = await Region.get(id=notice.region_id)
+        raise InvalidInput(f"公示 {notice.id} 是{own.name}的公示，不贴在{region.name}的公开栏")
+    return region
+
+
+async def record_board_posting(notice_id: int, village_code: str, photo: bytes, filename: str,
+                               actor: Staff, store: FileStore) -> BoardPosting:
+    """The board now holds the notice's current version; the photo proves it."""
+    check_role(actor, Role.VILLAGE_CADRE, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
+    notice = await Notice.get_or_none(id=notice_id)
+    if notice is None:
+        raise NotFound(f"没有编号为 {notice_id} 的公示")
+    region = await _board_region(notice, village_code)
+    check_in_scope(actor, region)
+    version = await NoticeVersion.get_or_none(notice_id=notice.id, status=VersionStatus.CURRENT)
+    if version is None:
+        raise Conflict(f"公示 {notice.id} 没有现行版本（未发布或已撤回），不用张贴")
+    checked = check_photo(photo, filename)
+    name = f"board-{version.verify_code}-{region.code}-{checked.sha256[:12]}.jpg"
+    store.put(name, checked.jpeg)
+    async with in_transaction():
+        posting = await BoardPosting.create(
+            version=version, region=region, photo_file=name, photo_sha256=checked.sha256,
+            width=checked.width, height=checked.height, posted_by=actor,
+            posted_at=datetime.now(CHINA))
+        await record_event(actor.name, "board_posted", f"notice:{notice.id}",
+                           {"version": version.number, "verify_code": version.verify_code,
+                            "region": region.code, "photo_sha256": checked.sha256})
+    return posting
+
+
+def posting_summary(posting: BoardPosting, version: NoticeVersion) -> dict[str, object]:
+    return {"id": posting.id, "notice_id": version.notice_id, "version": version.number,
+            "verify_code": format_code(version.verify_code), "photo": posting.photo_file,
+            "size": [posting.width, posting.height],
+            "posted_at": posting.posted_at.isoformat()}
