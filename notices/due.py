@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from notices.deadlines import CalendarMissing, WorkdayCalendar
 from notices.ledgers.models import FinancePeriod, PayoutBatch
 from notices.lifecycle import CHINA
-from notices.models import Notice, NoticeState
+from notices.models import Notice, NoticeKind, NoticeState
 from notices.objections import open_objections
 from villages.models import Level, Region
 
@@ -63,15 +63,28 @@ async def _finance_due(today: date, region_prefix: str) -> list[DueItem]:
     last_month_end = today.replace(day=1) - timedelta(days=1)
     label = f"{last_month_end.year}-{last_month_end.month:02d}"
     due = date(today.year, today.month, FINANCE_DUE_DAY)
-    covered = set(await FinancePeriod.filter(
-        starts_on__lte=last_month_end, ends_on__gte=last_month_end.replace(day=1)
-    ).values_list("village_id", flat=True))
+    periods = {p.village_id: p for p in await FinancePeriod.filter(
+        starts_on__lte=last_month_end, ends_on__gte=last_month_end.replace(day=1))}
+    disclosed = {(n.region_id, n.draft_content["finance_period"]["label"])
+                 for n in await Notice.filter(kind=NoticeKind.FINANCE_VILLAGE,
+                                              state=NoticeState.PUBLISHED)}
     villages = await Region.filter(level=Level.VILLAGE, code__startswith=region_prefix)
     # Only villages that keep their finance in Cunwu at all are held to the monthly rule.
     keeping = set(await FinancePeriod.all().values_list("village_id", flat=True))
-    return [DueItem("finance", v.name, f"{label} 村级财务未导入/未公开", due.isoformat(),
-                    f"每月{FINANCE_DUE_DAY}日前", today > due)
-            for v in villages if v.id in keeping and v.id not in covered]
+    items = []
+    for village in villages:
+        period = periods.get(village.id)
+        if village.id not in keeping or (period and (village.id, period.period) in disclosed):
+            continue
+        if period is None:
+            what = f"{label} 村级财务未导入"
+        elif period.signed_off_at is None:
+            what = f"{period.period} 村级财务待监督委员会签核，未公开"
+        else:
+            what = f"{period.period} 村级财务已签核，未公开"
+        items.append(DueItem("finance", village.name, what, due.isoformat(),
+                             f"每月{FINANCE_DUE_DAY}日前", today > due))
+    return items
 
 
 def items_as_dicts(items: list[DueItem]) -> list[dict[str, object]]:

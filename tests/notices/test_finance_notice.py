@@ -15,6 +15,7 @@ from notices import lifecycle, public
 from notices.channels import robot_markdown
 from notices.checks import CheckFailed
 from notices.consistency import consistency_matrix
+from notices.due import due_items
 from notices.finance_notice import FinanceCheckFailed, create_finance_notice
 from notices.ledgers.finance_services import import_finance, sign_off
 from notices.ledgers.models import FinancePeriod
@@ -218,3 +219,22 @@ async def test_the_author_cannot_approve_a_finance_disclosure(runtime):
     notice = await lifecycle.get_notice(notice.id)
     with pytest.raises(Exception, match="起草人"):
         await lifecycle.approve(notice, clerk_reviewer)
+
+
+async def test_the_due_list_says_what_a_month_still_needs_until_it_is_disclosed(runtime):
+    clerk, reviewer, supervisor = await _people()
+    await _october(clerk)
+    november = date(2026, 11, 12)
+
+    async def said() -> list[str]:
+        return [i.what for i in await due_items(november, VILLAGE_A) if i.kind == "finance"]
+
+    assert await said() == ["2026-10 村级财务待监督委员会签核，未公开"]
+    await sign_off(VILLAGE_A, "2026-10", supervisor, OPINION)
+    assert await said() == ["2026-10 村级财务已签核，未公开"]
+    notice = await create_finance_notice(VILLAGE_A, "2026-10", clerk)
+    await _to_review(notice, clerk, reviewer)
+    await lifecycle.publish(notice, reviewer, runtime.publish_context())
+    assert await said() == []
+    [december] = await due_items(date(2026, 12, 11), VILLAGE_A)
+    assert december.what == "2026-11 村级财务未导入" and december.overdue
