@@ -18,6 +18,7 @@ from notices.models import (
     Delivery,
     DeliveryPurpose,
     Notice,
+    NoticeKind,
     NoticeState,
     NoticeVersion,
     VersionStatus,
@@ -92,6 +93,12 @@ async def correct(notice: Notice, actor: Staff, reason: str) -> None:
     check_role(actor, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
     check_in_scope(actor, await region_of(notice))
     reason = _reason(reason, "更正")
+    if notice.kind == NoticeKind.FINANCE_VILLAGE:
+        # A disclosure is built from a signed-off period, which is frozen: there is no
+        # amended ledger to redraft it from.
+        raise Conflict("财务公开来自监督委员会已签核（已冻结）的财务期间，不能从台账更正；"
+                       "确有错误请撤回这份公示（cunwu notice withdraw），"
+                       "重新开放已签核的期间目前还不支持")
     content = await content_from_ledger(notice)
     if content is None:
         raise Conflict("台账里这个村已没有发放记录；应撤回这份公示，而不是更正")

@@ -11,7 +11,7 @@ import pytest
 
 from bot.runtime import Runtime
 from bot.worker import robot_steps
-from notices import lifecycle, public
+from notices import corrections, lifecycle, public
 from notices.channels import robot_markdown
 from notices.checks import CheckFailed
 from notices.consistency import consistency_matrix
@@ -238,3 +238,12 @@ async def test_the_due_list_says_what_a_month_still_needs_until_it_is_disclosed(
     assert await said() == []
     [december] = await due_items(date(2026, 12, 11), VILLAGE_A)
     assert december.what == "2026-11 村级财务未导入" and december.overdue
+
+
+async def test_a_published_disclosure_cannot_be_corrected_from_a_frozen_period(runtime):
+    clerk, reviewer, notice = await _signed_draft(runtime)
+    await _to_review(notice, clerk, reviewer)
+    await lifecycle.publish(notice, reviewer, runtime.publish_context())
+    with pytest.raises(Conflict, match="不能从台账更正"):
+        await corrections.correct(notice, clerk, "摘要写错")
+    assert (await lifecycle.get_notice(notice.id)).state == NoticeState.PUBLISHED
