@@ -44,6 +44,8 @@ def robot_steps(delivery: Delivery, public_url: str) -> list[Step]:
     content = version.content
     shown = (f"{content['region']['name']}{content['year']}年{content['program']}公示-"
              f"{version.verify_code[:4]}-{version.verify_code[4:]}.pdf")
+    if "balance" in content:  # a finance disclosure: its title names the month
+        shown = f"{content['title']}-{version.verify_code[:4]}-{version.verify_code[4:]}.pdf"
     return [Step("markdown", chunk) for chunk in split_markdown(card)] + [
         Step("file", version.pdf_file, shown)
     ]

@@ -84,3 +84,23 @@ def test_a_villager_opens_the_qr_page_reads_large_type_and_finds_no_full_names(s
         page.click("button[type=submit]")
         assert "已收到" in page.inner_text("body") and "13912345678" not in page.content()
         browser.close()
+
+
+def test_a_villager_reads_the_finance_disclosure_on_a_phone_without_scrolling_sideways(served):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 360, "height": 780}, device_scale_factor=2)
+        page.goto(f"{served}/v/419901100201")
+        page.click("text=东湖村2026年10月财务收支公开")
+        assert "现行有效" in page.inner_text(".status")
+        body = page.inner_text("body")
+        assert "期末余额" in body and "村务监督委员会审核意见" in body and "人民币" in body
+        assert "期初" in body and "= 期末" in body
+        entries = page.locator("ul.plain li").all_inner_texts()
+        assert len(entries) >= 10 and all("经手人" in e and "审批人" in e for e in entries)
+        size = page.eval_on_selector("ul.plain li", "e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 18
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        browser.close()
