@@ -17,7 +17,14 @@ from notices.deadlines import import_schedule
 from notices.due import due_items, items_as_dicts
 from notices.finance_notice import create_finance_notice, is_finance
 from notices.fingerprint import format_code
-from notices.models import AuditEvent, Delivery, Notice, NoticeState, NoticeVersion
+from notices.models import (
+    AuditEvent,
+    BoardPosting,
+    Delivery,
+    Notice,
+    NoticeState,
+    NoticeVersion,
+)
 from villages import services as villages
 from villages.codes import prefix_of
 from villages.errors import Conflict, InvalidInput
@@ -91,6 +98,11 @@ async def notice_show(args: argparse.Namespace, config: Config) -> Outcome:
                 "deliveries": [{"channel": d.target.kind.value, "target": d.target.name,
                                 "state": d.state.value, "attempts": d.attempts,
                                 "last_error": d.last_error} for d in deliveries],
+                "board_postings": [
+                    {"region": p.region.code, "photo": str(config.files_dir / p.photo_file),
+                     "posted_by": p.posted_by.name, "posted_at": p.posted_at.isoformat()}
+                    for p in await BoardPosting.filter(version=v).order_by("id")
+                    .prefetch_related("region", "posted_by")],
             })
     text = (f"{row['id']} {row['title']} · {row['region']['name']} · {row['state']}\n"
             + "\n".join(f"  v{v['number']} {v['verify_code']} {v['status']} "

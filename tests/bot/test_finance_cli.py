@@ -76,6 +76,9 @@ def test_finance_disclosure_from_the_command_line(demo_home, capsys):
     matrix = _json(capsys)
     [row] = [r for r in matrix["notices"] if r["notice_id"] == draft["id"]]
     assert {"channel": "board", "target": "公开栏", "holds": 1, "state": "ok"} in row["cells"]
+    main(["notice", "show", str(draft["id"]), "--json"])
+    [posting] = _json(capsys)["versions"][0]["board_postings"]
+    assert posting["posted_by"] == "北坡文书" and Path(posting["photo"]).is_file()
     not_a_photo = demo_home / "notes.jpg"
     not_a_photo.write_text("这不是照片")
     assert main(["board", "posted", str(draft["id"]), "--village", VILLAGE, "--photo",
