@@ -4,11 +4,14 @@ each channel holds, so a board or group still showing v1 after v2 stands out."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from notices.content import content_from_ledger
+from notices.digest import LOOKBACK_DAYS
 from notices.fingerprint import fingerprint, format_code
 from notices.models import Delivery, DeliveryPurpose, DeliveryState, NoticeVersion, VersionStatus
+from notices.mp_models import DigestState, MpDigestItem
 from villages.codes import prefix_of
 
 # Keys publication adds to the drafted content; without them a version is comparable to
@@ -22,7 +25,8 @@ class Cell:
     channel: str
     target: str
     holds: int | None      # the version number the channel shows, None if none
-    state: str             # ok | stale | pending | failed | missing
+    state: str             # ok | stale | pending | failed | missing | waiting
+    # waiting: a scheduled channel (the daily digest) has not reached its time yet
 
 
 @dataclass
@@ -38,7 +42,7 @@ class Row:
 
     @property
     def ok(self) -> bool:
-        return not self.ledger_stale and all(c.state == "ok" for c in self.cells)
+        return not self.ledger_stale and all(c.state in ("ok", "waiting") for c in self.cells)
 
 
 async def _ledger_stale(version: NoticeVersion) -> bool:
@@ -86,8 +90,29 @@ async def consistency_matrix(region_code: str | None = None) -> list[Row]:
                   await _ledger_stale(version))
         row.cells.append(Cell("web", "公示网页", version.number, "ok"))
         row.cells.extend(_robot_cells(version, deliveries))
+        row.cells.append(await digest_cell(version))
         rows.append(row)
     return rows
+
+
+async def digest_cell(current: NoticeVersion) -> Cell:
+    """Whether the official account's daily digest listed this version (DESIGN §3)."""
+    items = await MpDigestItem.filter(version__notice_id=current.notice_id).prefetch_related(
+        "digest", "version")
+    sent = [i for i in items if i.digest.state == DigestState.DELIVERED]
+    held = max((i.version.number for i in sent), default=None)
+    mine = [i.digest for i in items if i.version_id == current.id]
+    if held == current.number:
+        state = "ok"
+    elif any(d.state == DigestState.FAILED for d in mine):
+        state = "failed"
+    elif mine:
+        state = "pending"      # listed in a digest that is being sent
+    elif datetime.now(UTC) - current.published_at < timedelta(days=LOOKBACK_DAYS):
+        state = "waiting"      # the next digest lists it (a correction marked 更正)
+    else:
+        state = "stale" if held else "missing"
+    return Cell("mp_digest", "公众号日报", held, state)
 
 
 def matrix_as_dict(rows: list[Row]) -> dict[str, Any]:
