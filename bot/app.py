@@ -13,6 +13,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from bot import mp
 from bot.db import close_database, open_database
+from bot.mp.app_parts import digest_worker, fake_official_account
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Config
 from bot.wechat.robot import WeComRobotClient
@@ -73,6 +74,7 @@ def create_app(config: Config, *, with_worker: bool = True,
             yield
 
         app.cleanup_ctx.append(register_robots)
+        app.cleanup_ctx.append(fake_official_account(fake[FAKE_STATE], config))
         app.router.add_get("/dev/wechat", _redirect_to_fake_dev)
 
     if with_worker:
@@ -86,6 +88,7 @@ def create_app(config: Config, *, with_worker: bool = True,
                 await task
 
         app.cleanup_ctx.append(delivery_worker)
+        app.cleanup_ctx.append(digest_worker(config))
     return app
 
 

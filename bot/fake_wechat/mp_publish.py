@@ -289,17 +289,21 @@ def _publish_event(pub: Publication) -> dict[str, str]:
     return {"Event": "PUBLISHJOBFINISH", "PublishEventInfo.publish_id": pub.publish_id,
             "PublishEventInfo.publish_status": "0",
             "PublishEventInfo.article_id": pub.article_id,
-            "PublishEventInfo.article_url": _article_url(pub, 0)}
+            "PublishEventInfo.article_detail": (
+                f"<count>1</count><item><idx>1</idx><article_url>{_article_url(pub, 0)}"
+                "</article_url></item>")}
 
 
 def event_xml(fields: dict[str, str], *, to_user: str = "gh_fakecunwu") -> str:
-    """An event as the platform posts it (plaintext mode); dotted keys nest one level."""
+    """An event as the platform posts it (plaintext mode); dotted keys nest one level, and
+    a nested value that is already markup (starts with ``<``) goes in as it is."""
     flat = [f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items() if "." not in k]
     nested: dict[str, list[str]] = {}
     for key, value in fields.items():
         if "." in key:
             outer, inner = key.split(".", 1)
-            nested.setdefault(outer, []).append(f"<{inner}><![CDATA[{value}]]></{inner}>")
+            body = value if value.startswith("<") else f"<![CDATA[{value}]]>"
+            nested.setdefault(outer, []).append(f"<{inner}>{body}</{inner}>")
     groups = [f"<{outer}>{''.join(inner)}</{outer}>" for outer, inner in nested.items()]
     return (f"<xml><ToUserName><![CDATA[{to_user}]]></ToUserName>"
             f"<FromUserName><![CDATA[mphelper]]></FromUserName>"

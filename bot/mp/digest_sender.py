@@ -16,8 +16,11 @@ PUBLISHJOBFINISH on the callback; a publish is also polled with ``freepublish/ge
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import logging
+from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 from functools import cache
 
@@ -141,3 +144,27 @@ class DigestSender:
         await digests.job_finished(publish_id=digest.publish_id, ok=code == 0,
                                    status=f"publish_status {code}",
                                    article_url=str(items[0].get("article_url", "")))
+
+
+DIGEST_POLL_S = 30.0   # the digest is once a day: a half-minute tick is plenty
+
+
+@contextlib.asynccontextmanager
+async def digest_session(config: Config) -> AsyncIterator[DigestSender]:
+    client = OfficialAccountClient(config.mp_appid, config.mp_secret, config.mp_api_base,
+                                   timeout_s=10)
+    try:
+        yield DigestSender(client, config)
+    finally:
+        client.close()
+
+
+async def run_digest_forever(sender: DigestSender, stop: asyncio.Event,
+                             interval_s: float = DIGEST_POLL_S) -> None:
+    while not stop.is_set():
+        try:
+            await sender.run_once()
+        except Exception:  # the loop must outlive one bad round (DB restart, ...)
+            log.exception("digest round failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval_s)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from wechatpy.messages import BaseMessage
 
+from bot.mp.platform_events import handle_platform_event
 from bot.runtime import Runtime
 from notices import lifecycle, objections, public
 from notices.money import format_fen
@@ -75,6 +76,8 @@ def split_command(text: str) -> tuple[Handler | None, str]:
 
 
 async def handle_message(message: BaseMessage, runtime: Runtime) -> Reply:
+    if await handle_platform_event(message):   # job reports from the platform itself
+        return ""
     ctx = Context(openid=str(message.source), runtime=runtime)
     kind = message.type
     if kind == "event":

@@ -235,3 +235,41 @@ async def test_the_consistency_matrix_shows_the_digest(world: World) -> None:
     cells = [c for r in after for c in r.cells if c.channel == "mp_digest"]
     assert len(cells) == 3 and {c.state for c in cells} == {"ok"}
     assert await MpDigestItem.all().count() == 3
+
+
+@pytest.mark.parametrize("account_type", ["subscription", "service_over_quota"])
+async def test_the_platforms_job_report_on_the_callback_settles_the_digest(
+        world: World, account_type: str) -> None:
+    import asyncio
+
+    from aiohttp.test_utils import TestServer as Server
+
+    from bot.app import create_app
+
+    if account_type == "service_over_quota":
+        world.config = replace(world.config, mp_account_type="service")
+        today = world.clock.now.date()
+        if today.day <= 4:
+            pytest.skip("needs four earlier days this month")
+        for n in range(1, 5):
+            await MpDigest.create(day=today.replace(day=n), mode=DigestMode.MASS,
+                                  state=DigestState.DELIVERED, title="旧", content="旧",
+                                  next_attempt_at=world.clock.now)
+    ours = Server(create_app(world.config, with_worker=False, open_db=False), host="127.0.0.1")
+    await ours.start_server()
+    world.fake.mp_events_url = str(ours.make_url("/wechat/mp"))
+    world.fake.mp_events_token = world.config.mp_token
+    try:
+        await world.sender().run_once(world.clock.now)
+        for _ in range(100):
+            digest = await MpDigest.get(day=world.clock.now.date())
+            if digest.state == DigestState.DELIVERED:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await ours.close()
+    assert digest.state == DigestState.DELIVERED, digest.last_error
+    if digest.mode == DigestMode.PUBLISH:
+        assert digest.article_url.startswith("https://mp.weixin.qq.com/s/")
+    else:
+        assert "送达3人" in digest.platform_status
