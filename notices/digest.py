@@ -68,8 +68,8 @@ def article_html(day: date, entries: list[Entry], public_url: str) -> str:
             link = html.escape(f"{public_url}/n/{e.code}", quote=True)
             mark = "【更正】" if e.corrected else ""
             parts.append(
-                f'<p><a href="{link}">{mark}{html.escape(e.title)}</a><br/>'
-                f"{html.escape(e.village)}，合计{format_fen(e.total_fen)}元，"
+                f'<p><a href="{link}">{mark}{html.escape(e.village)}：{html.escape(e.title)}'
+                f"</a><br/>合计{format_fen(e.total_fen)}元，"
                 f"公示至{e.period_end}，核验码 {format_code(e.code)}</p>")
     parts.append("<p>如对公示内容有异议，请在公示期内向村委会或乡镇反映，"
                  "或在公众号发送“异议 核验码 电话 内容”。</p>")
