@@ -21,11 +21,12 @@ import contextlib
 import io
 import logging
 from collections.abc import AsyncIterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.mp.slow_replies import send_due_replies
 from bot.settings import Config
 from bot.wechat.errors import DeliveryError, RetryableDeliveryError
 from bot.wechat.mp_client import OfficialAccountClient
@@ -66,14 +67,17 @@ class DigestSender:
     def __init__(self, client: OfficialAccountClient, config: Config) -> None:
         self.client = client
         self.config = config
+        self._built: date | None = None
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Build today's digest once it is time, then send whatever is due."""
         now = now or datetime.now(CHINA)
-        if now >= digest_due_at(self.config.digest_time, now):
-            await digests.ensure_digest(now.astimezone(CHINA).date(), now,
-                                        public_url=self.config.public_url,
-                                        account_type=self.config.mp_account_type)
+        today = now.astimezone(CHINA).date()
+        if now >= digest_due_at(self.config.digest_time, now) and self._built != today:
+            built = await digests.ensure_digest(today, now, public_url=self.config.public_url,
+                                                account_type=self.config.mp_account_type)
+            if built is not None:
+                self._built = today   # no need to look again today
         worked = 0
         for digest_id in await digests.due_digests(now):
             digest = await digests.claim_digest(digest_id, now, self.config.delivery_lease)
@@ -146,7 +150,7 @@ class DigestSender:
                                    article_url=str(items[0].get("article_url", "")))
 
 
-DIGEST_POLL_S = 30.0   # the digest is once a day: a half-minute tick is plenty
+DIGEST_POLL_S = 2.0   # slow replies ride on this loop; the digest itself is built once
 
 
 @contextlib.asynccontextmanager
@@ -164,7 +168,8 @@ async def run_digest_forever(sender: DigestSender, stop: asyncio.Event,
     while not stop.is_set():
         try:
             await sender.run_once()
+            await send_due_replies(sender.client)
         except Exception:  # the loop must outlive one bad round (DB restart, ...)
-            log.exception("digest round failed")
+            log.exception("official-account round failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval_s)

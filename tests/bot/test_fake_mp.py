@@ -185,3 +185,20 @@ async def test_menu_create_and_get(mp: Mp) -> None:
         with pytest.raises(PermanentDeliveryError) as exc:
             await mp.client.create_menu(bad)
         assert exc.value.errcode == errcode
+
+
+async def test_the_dev_page_shows_the_article_and_menu_without_running_its_markup(mp: Mp) -> None:
+    import aiohttp
+
+    hostile = ('<p>东湖村<script>alert(1)</script></p><a href="javascript:alert(2)">点我</a>'
+               '<img src=x onerror="alert(3)"><a href="http://cunwu.test/n/ABCD2345">公示</a>')
+    thumb = await mp.client.upload_image(png())
+    draft = await mp.client.add_draft([article(thumb, content=hostile)])
+    await mp.client.mass_send_article(draft, "dev-page")
+    await mp.client.create_menu({"button": [{"type": "click", "name": "本村公示", "key": "公示"}]})
+    base = mp.client._client.API_BASE_URL.removesuffix("cgi-bin/")
+    async with aiohttp.ClientSession() as session, session.get(base + "dev") as resp:
+        page = await resp.text()
+    assert resp.status == 200 and "村务公开日报" in page and "本村公示" in page
+    assert "<script>alert" not in page and "javascript:" not in page and "onerror" not in page
+    assert 'href="http://cunwu.test/n/ABCD2345"' in page
