@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -77,6 +78,8 @@ def create_app(config: Config, *, with_worker: bool = True,
         app.cleanup_ctx.append(fake_official_account(fake[FAKE_STATE], config))
         app.router.add_get("/dev/wechat", _redirect_to_fake_dev)
 
+    app.on_startup.append(_freeze_heap)  # after the database (cleanup_ctx) is up
+
     if with_worker:
         async def delivery_worker(app: web.Application) -> AsyncIterator[None]:
             stop = asyncio.Event()
@@ -90,6 +93,14 @@ def create_app(config: Config, *, with_worker: bool = True,
         app.cleanup_ctx.append(delivery_worker)
         app.cleanup_ctx.append(digest_worker(config))
     return app
+
+
+async def _freeze_heap(app: web.Application) -> None:
+    """Move everything alive after start-up (modules, ORM metadata, templates, migration
+    state) out of the garbage collector's sight: otherwise each full collection walks it
+    all again and stalls every request in flight by 100+ ms (measured in bench/)."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _redirect_to_fake_dev(request: web.Request) -> web.StreamResponse:

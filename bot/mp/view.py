@@ -27,6 +27,7 @@ from wechatpy.utils import WeChatSigner
 from bot.mp.handlers import Reply, handle_message
 from bot.mp.replay import ReplayCache
 from bot.mp.slow_replies import queue_when_ready
+from bot.mp.village_names import VillageNames
 from bot.runtime import Runtime
 
 log = logging.getLogger("cunwu.mp")
@@ -75,6 +76,7 @@ class MpCallback:
         self.crypto = WeChatCrypto(config.mp_token, config.mp_aes_key, config.mp_appid)
         self.prp_key = base64.b64decode(config.mp_aes_key + "=")
         self.replays = ReplayCache()
+        self.village_names = VillageNames()
         self.clock = clock
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -156,7 +158,7 @@ class MpCallback:
 
     async def _reply_once(self, key: str, message: BaseMessage) -> str:
         async def produce() -> str:
-            reply = await handle_message(message, self.runtime)
+            reply = await handle_message(message, self.runtime, self.village_names)
             return render(reply, message)
 
         try:
