@@ -65,7 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
             "other days the digest is only published; slow replies follow as customer-service "
             "messages)."),
     Setting("CUNWU_DIGEST_TIME", "18:00",
-            "Beijing time (HH:MM) the daily digest of the day's new notices is sent."),
+            "Beijing time (HH:MM) the daily digest of the day's new notices is sent; off: "
+            "only `cunwu digest send` sends it."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -152,10 +153,11 @@ def _mp_api_settings(env: dict[str, str], mode: str, public_url: str) -> dict[st
         raise ValueError(f"CUNWU_MP_ACCOUNT_TYPE must be subscription or service, not {kind!r}")
     at = _raw(env, "CUNWU_DIGEST_TIME")
     hh, _, mm = at.partition(":")
-    if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60 and len(mm) == 2):
-        raise ValueError(f"CUNWU_DIGEST_TIME must be HH:MM (Beijing time), not {at!r}")
+    if at != "off" and not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60
+                            and len(mm) == 2):
+        raise ValueError(f"CUNWU_DIGEST_TIME must be HH:MM (Beijing time) or off, not {at!r}")
     return {"mp_secret": secret, "mp_api_base": base.rstrip("/"), "mp_account_type": kind,
-            "digest_time": f"{int(hh):02d}:{mm}"}
+            "digest_time": at if at == "off" else f"{int(hh):02d}:{mm}"}
 
 
 def _mp_settings(env: dict[str, str], mode: str) -> dict[str, str]:

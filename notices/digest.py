@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
@@ -97,8 +97,7 @@ async def mode_for(day: date, account_type: str) -> DigestMode:
     return DigestMode.MASS if used < SERVICE_MASS_PER_MONTH else DigestMode.PUBLISH
 
 
-async def _lock_builders() -> None:
-    conn = connections.get("default")
+async def _lock_builders(conn: BaseDBAsyncClient) -> None:
     if conn.capabilities.dialect == "postgres":
         await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCK_KEY])
 
@@ -114,8 +113,8 @@ async def ensure_digest(day: date, now: datetime, *, public_url: str,
     """The digest row for ``day``: the existing one, or a new one listing what is new;
     None when there is nothing new to list. A privacy-scan hit stores the row as failed
     with the scan's message, so it is visible and never sent."""
-    async with in_transaction():
-        await _lock_builders()
+    async with in_transaction() as conn:
+        await _lock_builders(conn)
         existing = await MpDigest.get_or_none(day=day)
         if existing is not None:
             return existing

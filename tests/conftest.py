@@ -27,7 +27,8 @@ _TABLES = ("audit_event", "objection", "delivery", "notice_version", "notice", "
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    env = {"CUNWU_HOME": str(tmp_path / "var"), "CUNWU_PUBLIC_URL": "http://cunwu.test"}
+    env = {"CUNWU_HOME": str(tmp_path / "var"), "CUNWU_PUBLIC_URL": "http://cunwu.test",
+           "CUNWU_DIGEST_TIME": "off"}  # digest tests set their own time
     if PG_URL:
         env["CUNWU_DATABASE_URL"] = PG_URL
     return load_config(env)

@@ -2,8 +2,8 @@
 
 Paths (all under ``/cgi-bin/``, as wechatpy 2.0.0a26 calls them): ``material/add_material``
 (multipart field ``media``), ``draft/add``, ``draft/get``, ``freepublish/submit``,
-``freepublish/get``, ``message/mass/sendall``, ``message/custom/send``, ``menu/create``,
-``menu/get``. Every call needs a valid access token (40001 / 42001 / 41001).
+``freepublish/get``, ``message/mass/sendall``, ``message/mass/get``, ``message/custom/send``,
+``menu/create``, ``menu/get``. Every call needs a valid access token (40001 / 42001 / 41001).
 
 Limits, from the official docs: draft title ≤ 64 characters (45003), digest ≤ 120 (45004),
 content < 20,000 characters and < 1 MB (45002), 1..8 articles (45008), thumb_media_id
@@ -199,6 +199,20 @@ async def mass_sendall(request: web.Request, state: FakeWeChatState) -> web.Resp
                               "msg_id": pub.msg_id, "msg_data_id": pub.seq})
 
 
+async def mass_get(request: web.Request, state: FakeWeChatState) -> web.Response:
+    if (refused := _token_error(request, state)) is not None:
+        return refused
+    body = await _json_body(request)
+    if isinstance(body, web.Response):
+        return body
+    msg_id = str(body.get("msg_id", ""))
+    pub = next((p for p in state.mp.publications if str(p.msg_id) == msg_id and p.how == "mass"),
+               None)
+    if pub is None:
+        return error("mp", 40059, "invalid msg id")
+    return web.json_response({"msg_id": pub.msg_id, "msg_status": "SEND_SUCCESS"})
+
+
 async def custom_send(request: web.Request, state: FakeWeChatState) -> web.Response:
     if (refused := _token_error(request, state)) is not None:
         return refused
@@ -339,7 +353,8 @@ def setup(app: web.Application, api: Any) -> None:
     routes = {
         "material/add_material": add_material, "draft/add": draft_add, "draft/get": draft_get,
         "freepublish/submit": freepublish_submit, "freepublish/get": freepublish_get,
-        "message/mass/sendall": mass_sendall, "message/custom/send": custom_send,
+        "message/mass/sendall": mass_sendall, "message/mass/get": mass_get,
+        "message/custom/send": custom_send,
         "menu/create": menu_create,
     }
     for path, handler in routes.items():

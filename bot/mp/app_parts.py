@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
@@ -38,5 +39,7 @@ def digest_worker(config: Config) -> CleanupCtx:
             task = asyncio.create_task(run_digest_forever(sender, stop))
             yield
             stop.set()
-            await task
+            task.cancel()   # don't wait out a platform call in flight; its row has a lease
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     return run

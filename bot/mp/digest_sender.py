@@ -73,7 +73,9 @@ class DigestSender:
         """Build today's digest once it is time, then send whatever is due."""
         now = now or datetime.now(CHINA)
         today = now.astimezone(CHINA).date()
-        if now >= digest_due_at(self.config.digest_time, now) and self._built != today:
+        automatic = self.config.digest_time != "off"
+        if automatic and now >= digest_due_at(self.config.digest_time, now) \
+                and self._built != today:
             built = await digests.ensure_digest(today, now, public_url=self.config.public_url,
                                                 account_type=self.config.mp_account_type)
             if built is not None:
@@ -84,9 +86,10 @@ class DigestSender:
             if digest is not None:
                 await self.send(digest, now)
                 worked += 1
+        settle_after = now - timedelta(seconds=RESULT_POLL_AFTER_S)
         for digest in await MpDigest.filter(state=DigestState.AWAITING_CONFIRMATION,
-                                            mode=DigestMode.PUBLISH):
-            await self.poll_publish(digest)
+                                            next_attempt_at__lte=settle_after):
+            await self.poll_result(digest)
         return worked
 
     async def send(self, digest: MpDigest, now: datetime) -> None:
@@ -132,14 +135,23 @@ class DigestSender:
             await digests.save_step(digest,
                                     publish_id=await self.client.publish(digest.draft_media_id))
         await digests.finish(digest, DigestState.AWAITING_CONFIRMATION, now,
-                             status="已提交，等待平台结果")
+                             status="已提交，等待平台结果", next_attempt_at=now)
         log.info("digest %s submitted (%s)", digest.day, digest.mode.value)
 
-    async def poll_publish(self, digest: MpDigest) -> None:
+    async def poll_result(self, digest: MpDigest) -> None:
+        """Ask for the job's result when its event has not come (it can arrive before our
+        commit of the id, or not at all)."""
         try:
+            if digest.mode == DigestMode.MASS:
+                status = await self.client.mass_status(digest.msg_id)
+                code = str(status.get("msg_status", ""))
+                if code in ("SEND_SUCCESS", "SEND_FAIL", "DELETE"):
+                    await digests.job_finished(msg_id=digest.msg_id,
+                                               ok=code == "SEND_SUCCESS", status=code)
+                return
             status = await self.client.publish_status(digest.publish_id)
         except DeliveryError as exc:
-            log.warning("digest %s: publish status unknown: %s", digest.day, exc)
+            log.warning("digest %s: result unknown: %s", digest.day, exc)
             return
         code = status.get("publish_status")
         if code == 1:   # 发布中
@@ -150,6 +162,7 @@ class DigestSender:
                                    article_url=str(items[0].get("article_url", "")))
 
 
+RESULT_POLL_AFTER_S = 120.0   # ask for a job's result when no event came by then
 DIGEST_POLL_S = 2.0   # slow replies ride on this loop; the digest itself is built once
 
 

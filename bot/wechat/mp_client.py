@@ -141,6 +141,9 @@ class OfficialAccountClient:
             log.info("mass send %s was already accepted as msg_id %s", clientmsgid, done.msg_id)
             return done.msg_id
 
+    async def mass_status(self, msg_id: str) -> dict[str, Any]:
+        return await self._call("查询群发", lambda c: dict(c.message.get_mass(msg_id)))
+
     async def publish(self, media_id: str) -> str:
         return await self._call("发布", lambda c: str(c.freepublish.submit(media_id)["publish_id"]))
 

@@ -273,3 +273,14 @@ async def test_the_platforms_job_report_on_the_callback_settles_the_digest(
         assert digest.article_url.startswith("https://mp.weixin.qq.com/s/")
     else:
         assert "送达3人" in digest.platform_status
+
+
+async def test_without_an_event_the_result_is_asked_for(world: World) -> None:
+    await world.sender().run_once(world.clock.now)   # no callback URL: no event comes
+    assert (await MpDigest.get()).state == DigestState.AWAITING_CONFIRMATION
+    await world.sender().run_once(world.clock.now + timedelta(seconds=30))
+    assert (await MpDigest.get()).state == DigestState.AWAITING_CONFIRMATION  # too soon
+    await world.sender().run_once(world.clock.now + timedelta(minutes=3))
+    digest = await MpDigest.get()
+    assert digest.state == DigestState.DELIVERED and digest.platform_status == "SEND_SUCCESS"
+    assert len(world.mass_sends()) == 1
