@@ -157,7 +157,8 @@ async def test_a_crash_after_the_mass_send_never_sends_twice(world: World, monke
     await world.sender().run_once(later)
     done = await MpDigest.get()
     [sent] = world.mass_sends()
-    assert done.state == DigestState.AWAITING_CONFIRMATION and done.msg_id == str(sent.msg_id)
+    assert done.msg_id == str(sent.msg_id)
+    assert done.state in (DigestState.AWAITING_CONFIRMATION, DigestState.DELIVERED)
 
 
 async def test_a_crash_after_freepublish_never_publishes_twice(world: World,
@@ -202,7 +203,8 @@ async def test_no_quota_left_waits_for_the_next_day(world: World) -> None:
     assert await world.sender().run_once(world.clock.now + timedelta(hours=2)) == 0
     world.clock.now = waiting.next_attempt_at
     await world.sender().run_once(world.clock.now)
-    assert (await MpDigest.get()).state == DigestState.AWAITING_CONFIRMATION
+    assert (await MpDigest.get()).state in (DigestState.AWAITING_CONFIRMATION,
+                                            DigestState.DELIVERED)
     assert len(world.mass_sends()) == 2
 
 

@@ -27,9 +27,9 @@ def slow_handlers(monkeypatch):
     """The handlers take 0.3 s while the answer deadline is 0.1 s."""
     real = view.handle_message
 
-    async def slow(message, runtime):
+    async def slow(message, runtime, *rest):
         await asyncio.sleep(0.3)
-        return await real(message, runtime)
+        return await real(message, runtime, *rest)
 
     monkeypatch.setattr(view, "handle_message", slow)
     monkeypatch.setattr(view, "ANSWER_WITHIN_S", 0.1)
