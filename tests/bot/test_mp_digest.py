@@ -286,3 +286,16 @@ async def test_without_an_event_the_result_is_asked_for(world: World) -> None:
     digest = await MpDigest.get()
     assert digest.state == DigestState.DELIVERED and digest.platform_status == "SEND_SUCCESS"
     assert len(world.mass_sends()) == 1
+
+
+async def test_two_workers_at_once_build_one_digest_and_send_it_once(world: World) -> None:
+    import asyncio
+
+    built = await asyncio.gather(*(digests.ensure_digest(
+        world.clock.now.date(), world.clock.now, public_url="http://cunwu.test",
+        account_type="subscription") for _ in range(2)))
+    assert built[0] is not None and built[1] is not None and built[0].id == built[1].id
+    assert await MpDigest.all().count() == 1 and await MpDigestItem.all().count() == 3
+    await asyncio.gather(world.sender().run_once(world.clock.now),
+                         world.sender().run_once(world.clock.now))
+    assert len(world.mass_sends()) == 1
