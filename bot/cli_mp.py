@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot import commands_mp
-from bot.cli_args import command_group, json_arg
+from bot.cli_args import actor_arg, command_group, json_arg
 
 
 def add_mp_commands(sub: argparse._SubParsersAction) -> None:
@@ -14,6 +14,7 @@ def add_mp_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", help="the digest's day, YYYY-MM-DD (default: today, Beijing)")
     p.add_argument("--preview", action="store_true",
                    help="print what the digest would say; send nothing")
+    actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_mp.digest_send)
 
@@ -22,6 +23,7 @@ def add_mp_commands(sub: argparse._SubParsersAction) -> None:
         dest="menu_action", required=True, metavar="ACTION")
     p = menu.add_parser("push", help="replace the menu (default: 本村公示 / 核验公告 / 更多)")
     p.add_argument("file", nargs="?", help="menu JSON as the platform takes it")
+    actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_mp.menu_push)
     p = menu.add_parser("show", help="print the account's current menu")

@@ -18,6 +18,7 @@ from bot.runtime import opened
 from bot.settings import Config
 from bot.wechat.errors import DeliveryError
 from notices import digest as digests
+from notices.audit import record_event
 from notices.lifecycle import CHINA
 from notices.mp_models import DigestState, MpDigest
 from villages.errors import Conflict, InvalidInput
@@ -73,6 +74,8 @@ async def digest_send(args: argparse.Namespace, config: Config) -> Outcome:
             return ({"day": day.isoformat(), "state": None},
                     "没有尚未推送的新公示，今天不发日报。", 0)
         claimed = await digests.claim_digest(digest.id, now, config.delivery_lease)
+        await record_event(args.actor, "digest_send_by_hand", f"digest:{day.isoformat()}",
+                           {"claimed": claimed is not None})
         if claimed is not None:
             async with digest_session(config) as sender:
                 await sender.send(claimed, now)
@@ -101,12 +104,13 @@ def _load_menu(path: str | None) -> dict[str, Any]:
 
 async def menu_push(args: argparse.Namespace, config: Config) -> Outcome:
     menu = _load_menu(args.file)
-    async with digest_session(config) as sender:
+    async with opened(config), digest_session(config) as sender:
         try:
             await sender.client.create_menu(menu)
         except DeliveryError as exc:
             raise Conflict(f"平台拒绝了菜单：{exc}") from None
-    names = [b.get("name", "") for b in menu["button"]]
+        names = [b.get("name", "") for b in menu["button"]]
+        await record_event(args.actor, "mp_menu_push", "mp:menu", {"buttons": names})
     return menu, "菜单已更新：" + " / ".join(names), 0
 
 
