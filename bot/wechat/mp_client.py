@@ -182,8 +182,8 @@ def _sorted(what: str, exc: WeChatClientException) -> DeliveryError:
     if errcode in DAILY_QUOTA_ERRCODES:
         return RetryableDeliveryError(message, errcode=errcode,
                                       retry_after_s=seconds_to_next_china_day())
-    if errcode in RETRYABLE or errcode in TOKEN_ERRCODES:
+    if errcode in RETRYABLE or errcode in TOKEN_ERRCODES:   # a token still bad after one refresh
         return RetryableDeliveryError(message, errcode=errcode)
-    if errcode == WeChatErrcode.INVALID_MEDIA_ID:
-        return PermanentDeliveryError(message, errcode=errcode)
+    # Configuration (40164 IP whitelist, 48001 unauthorised, 40125 secret) and content
+    # (45002/45003 sizes, 40007 media) errors: retrying cannot help.
     return PermanentDeliveryError(message, errcode=errcode)
