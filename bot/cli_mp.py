@@ -14,6 +14,8 @@ def add_mp_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", help="the digest's day, YYYY-MM-DD (default: today, Beijing)")
     p.add_argument("--preview", action="store_true",
                    help="print what the digest would say; send nothing")
+    p.add_argument("--retry", action="store_true",
+                   help="send a failed digest again once its cause is fixed")
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_mp.digest_send)

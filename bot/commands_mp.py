@@ -68,6 +68,9 @@ async def digest_send(args: argparse.Namespace, config: Config) -> Outcome:
                     return {"day": day.isoformat(), "count": 0}, "没有尚未推送的新公示。", 0
             return ({"day": day.isoformat(), "title": title, "content": content},
                     f"{title}\n\n{article_text(content)}", 0)
+        if args.retry:
+            await digests.retry_failed(day, now, public_url=config.public_url,
+                                       actor=args.actor)
         digest = await digests.ensure_digest(day, now, public_url=config.public_url,
                                              account_type=config.mp_account_type)
         if digest is None:

@@ -24,6 +24,7 @@ from notices.lifecycle import CHINA, official_numbers
 from notices.models import NoticeVersion, VersionStatus
 from notices.money import format_fen
 from notices.mp_models import DigestMode, DigestState, MpDigest, MpDigestItem
+from villages.errors import Conflict
 
 LOOKBACK_DAYS = 7             # a notice missed by a digest (server down) is listed next time
 SERVICE_MASS_PER_MONTH = 4    # 服务号: each follower receives at most 4 mass sends a month
@@ -193,3 +194,26 @@ async def job_finished(*, msg_id: str = "", publish_id: str = "", ok: bool, stat
     await finish(digest, DigestState.DELIVERED if ok else DigestState.FAILED, now,
                  status=status, error="" if ok else f"平台报告失败：{status}")
     return await MpDigest.get(id=digest.id)
+
+
+async def retry_failed(day: date, now: datetime, *, public_url: str, actor: str) -> MpDigest:
+    """Give a failed digest another go (after the cause is fixed): its article is rebuilt
+    from the versions it lists and scanned again; ids already saved are kept, so nothing
+    the platform accepted is sent twice."""
+    async with in_transaction() as conn:
+        await _lock_builders(conn)
+        digest = await MpDigest.get_or_none(day=day)
+        if digest is None or digest.state != DigestState.FAILED:
+            raise Conflict(f"{day.isoformat()} 的日报不是“失败”状态，无需重试")
+        versions = await NoticeVersion.filter(digest_items__digest_id=digest.id).order_by(
+            "published_at", "id")
+        entries = [entry_of(v) for v in versions]
+        title = digest_title(day, len(entries))
+        content = article_html(day, entries, public_url)
+        check_texts([("日报标题", title), ("日报正文", content)], await official_numbers())
+        await MpDigest.filter(id=digest.id).update(
+            title=title, content=content, state=DigestState.PENDING, attempts=0,
+            next_attempt_at=now, lease_until=None, last_error="")
+        await record_event(actor, "digest_retry", f"digest:{day.isoformat()}",
+                           {"steps_done": digest.steps_done})
+        return await MpDigest.get(id=digest.id)

@@ -18,6 +18,7 @@ from bot.settings import Config
 from bot.wechat.mp_client import OfficialAccountClient
 from notices import digest as digests
 from notices import lifecycle
+from notices.checks import CheckFailed
 from notices.consistency import consistency_matrix
 from notices.ledgers.services import import_payouts
 from notices.lifecycle import CHINA
@@ -299,3 +300,22 @@ async def test_two_workers_at_once_build_one_digest_and_send_it_once(world: Worl
     await asyncio.gather(world.sender().run_once(world.clock.now),
                          world.sender().run_once(world.clock.now))
     assert len(world.mass_sends()) == 1
+
+
+async def test_a_failed_digest_is_sent_once_its_cause_is_fixed(world: World) -> None:
+    from villages.errors import Conflict
+
+    bad = replace(world.config, public_url="http://cunwu.test/13912345678")
+    await DigestSender(world.client, bad).run_once(world.clock.now)
+    assert (await MpDigest.get()).state == DigestState.FAILED
+    with pytest.raises(CheckFailed):  # still wrong: refused again, nothing changes
+        await digests.retry_failed(world.clock.now.date(), world.clock.now,
+                                   public_url=bad.public_url, actor="admin")
+    await digests.retry_failed(world.clock.now.date(), world.clock.now,
+                               public_url=world.config.public_url, actor="admin")
+    await world.sender().run_once(world.clock.now)
+    [sent] = world.mass_sends()
+    assert "13912345678" not in sent.articles[0]["content"]
+    with pytest.raises(Conflict, match="无需重试"):
+        await digests.retry_failed(world.clock.now.date(), world.clock.now,
+                                   public_url=world.config.public_url, actor="admin")
