@@ -34,14 +34,33 @@ from bot.settings import load_config
 TEXTS = ("帮助", "核验 7F3K-92QD", "今天天气怎么样", "公示")
 
 
-def _serve(home: str, port: int) -> None:
+def _serve(home: str, port: int, profile: str | None = None) -> None:
+    import cProfile
+
     from aiohttp import web
 
     from bot.app import create_app
 
     config = load_config({"CUNWU_HOME": home, "CUNWU_LOG_LEVEL": "WARNING"})
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
     web.run_app(create_app(config, with_worker=False), host="127.0.0.1", port=port,
-                print=None, access_log=None)
+                print=None, access_log=None)  # SIGTERM ends it gracefully
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
+
+
+def _cpu_s(pid: int | None) -> float:
+    """User + system CPU seconds of process ``pid`` (Linux /proc), 0 if unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -102,6 +121,8 @@ def main() -> None:
     parser.add_argument("--url", help="a running /wechat/mp; default: start one")
     parser.add_argument("-n", type=int, default=2000)
     parser.add_argument("-c", "--concurrency", type=int, default=20)
+    parser.add_argument("--profile", metavar="FILE",
+                        help="run the server under cProfile and write its stats to FILE")
     parser.add_argument("--token", default=os.environ.get("CUNWU_MP_TOKEN",
                                                           load_config({}).mp_token))
     args = parser.parse_args()
@@ -112,14 +133,16 @@ def main() -> None:
         port = _free_port()
         url = f"http://127.0.0.1:{port}/wechat/mp"
         server = multiprocessing.get_context("spawn").Process(
-            target=_serve, args=(tmp.name, port), daemon=True)
+            target=_serve, args=(tmp.name, port, args.profile), daemon=True)
         server.start()
     try:
         asyncio.run(wait_up(url))
         asyncio.run(fire(url, args.token, 100, args.concurrency))  # warm-up
+        cpu_before = _cpu_s(server.pid if server is not None else None)
         started = time.perf_counter()
         timings = asyncio.run(fire(url, args.token, args.n, args.concurrency))
         wall = time.perf_counter() - started
+        cpu = _cpu_s(server.pid if server is not None else None) - cpu_before
     finally:
         if server is not None:
             server.terminate()
@@ -131,6 +154,8 @@ def main() -> None:
           f"{len(timings) / wall:.0f} msg/s")
     print(f"p50 {q[49]:.1f} ms  p90 {q[89]:.1f} ms  p99 {q[98]:.1f} ms  "
           f"max {timings[-1]:.1f} ms")
+    if server is not None:  # steadier than wall time on a shared machine
+        print(f"server CPU {cpu * 1000 / len(timings):.2f} ms per message")
 
 
 if __name__ == "__main__":

@@ -63,7 +63,11 @@ async def worker(args: argparse.Namespace, config: Config) -> Outcome | None:
                 done += n
             return {"processed": done}, f"处理了 {done} 条投递"
         stop = asyncio.Event()
-        await delivery_worker.run_forever(config.worker_interval, stop)
+        from bot.mp.digest_sender import digest_session, run_digest_forever
+        async with digest_session(config) as digest:  # the daily digest rides along
+            digest_task = asyncio.create_task(run_digest_forever(digest, stop))
+            await delivery_worker.run_forever(config.worker_interval, stop)
+            await digest_task
     return None
 
 

@@ -53,6 +53,20 @@ SETTINGS: tuple[Setting, ...] = (
             "the real one)."),
     Setting("CUNWU_MP_APPID", "wxcunwudev0000000",
             "Official-account AppID (dev value; live mode must set the real one)."),
+    # Official-account API: the daily digest, menu, customer-service replies.
+    Setting("CUNWU_MP_SECRET", "cunwu-dev-appsecret",
+            "Official-account AppSecret for the API (dev value; live mode must set the real "
+            "one)."),
+    Setting("CUNWU_MP_API_BASE", "",
+            "Official-account API base; empty means the fake server in fake mode, "
+            "https://api.weixin.qq.com in live mode."),
+    Setting("CUNWU_MP_ACCOUNT_TYPE", "subscription",
+            "subscription (订阅号: 1 mass send a day) or service (服务号: 4 mass sends a month, "
+            "other days the digest is only published; slow replies follow as customer-service "
+            "messages)."),
+    Setting("CUNWU_DIGEST_TIME", "18:00",
+            "Beijing time (HH:MM) the daily digest of the day's new notices is sent; off: "
+            "only `cunwu digest send` sends it."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -75,6 +89,10 @@ class Config:
     mp_token: str = "cunwu-dev-token"
     mp_aes_key: str = "Y3Vud3UtZGV2LWFlcy1rZXktbm90LWEtc2VjcmV0ISE"
     mp_appid: str = "wxcunwudev0000000"
+    mp_secret: str = "cunwu-dev-appsecret"
+    mp_api_base: str = ""
+    mp_account_type: str = "subscription"
+    digest_time: str = "18:00"
 
     @property
     def files_dir(self) -> Path:
@@ -119,7 +137,27 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         delivery_lease=_int(env, "CUNWU_DELIVERY_LEASE"),
         log_level=_raw(env, "CUNWU_LOG_LEVEL").upper(),
         **_mp_settings(env, mode),
+        **_mp_api_settings(env, mode, public_url),
     )
+
+
+def _mp_api_settings(env: dict[str, str], mode: str, public_url: str) -> dict[str, str]:
+    secret = _raw(env, "CUNWU_MP_SECRET")
+    if mode == "live" and secret == _BY_NAME["CUNWU_MP_SECRET"].default:
+        raise ValueError("CUNWU_MP_SECRET must be set to the account's real value in live mode")
+    base = _raw(env, "CUNWU_MP_API_BASE")
+    if not base:
+        base = f"{public_url}/_fake/wechat" if mode == "fake" else "https://api.weixin.qq.com"
+    kind = _raw(env, "CUNWU_MP_ACCOUNT_TYPE")
+    if kind not in ("subscription", "service"):
+        raise ValueError(f"CUNWU_MP_ACCOUNT_TYPE must be subscription or service, not {kind!r}")
+    at = _raw(env, "CUNWU_DIGEST_TIME")
+    hh, _, mm = at.partition(":")
+    if at != "off" and not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60
+                            and len(mm) == 2):
+        raise ValueError(f"CUNWU_DIGEST_TIME must be HH:MM (Beijing time) or off, not {at!r}")
+    return {"mp_secret": secret, "mp_api_base": base.rstrip("/"), "mp_account_type": kind,
+            "digest_time": at if at == "off" else f"{int(hh):02d}:{mm}"}
 
 
 def _mp_settings(env: dict[str, str], mode: str) -> dict[str, str]:

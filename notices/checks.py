@@ -95,3 +95,8 @@ async def check_batch_consistent(notice: Notice) -> None:
             f"乡镇汇总 {summary_text} 元，三者必须一致",
             details={"check": "batch_total", **numbers},
         )
+
+
+def check_texts(texts: list[tuple[str, str]], whitelist: frozenset[str]) -> None:
+    """The privacy scan over (where, text) pairs another channel renders (e.g. the digest)."""
+    _refuse_hits(texts, whitelist)

@@ -4,15 +4,17 @@ each channel holds, so a board or group still showing v1 after v2 stands out."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from notices.board_models import BoardPosting
 from notices.content import content_from_ledger
+from notices.digest import LOOKBACK_DAYS
 from notices.finance_notice import finance_stale, is_finance
 from notices.fingerprint import fingerprint, format_code
 from notices.models import Delivery, DeliveryPurpose, DeliveryState, NoticeVersion, VersionStatus
+from notices.mp_models import DigestState, MpDigestItem
 from villages.codes import prefix_of
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -26,7 +28,7 @@ PUBLICATION_KEYS = frozenset({"notice_id", "version", "period", "supervision_pho
 # board cell is "awaiting" (shown, not an inconsistency). A photo of an older version is
 # stale at once: the board shows what a correction replaced.
 BOARD_POSTING_DAYS = 3
-_FINE = frozenset({"ok", "awaiting"})
+_FINE = frozenset({"ok", "awaiting", "waiting"})
 
 
 @dataclass
@@ -34,7 +36,9 @@ class Cell:
     channel: str
     target: str
     holds: int | None      # the version number the channel shows, None if none
-    state: str             # ok | stale | pending | failed | missing | awaiting (board, in grace)
+    state: str             # ok | stale | pending | failed | missing | awaiting | waiting
+    # awaiting: the board is in its grace days before a photo is due
+    # waiting: a scheduled channel (the daily digest) has not reached its time yet
 
 
 @dataclass
@@ -116,8 +120,29 @@ async def consistency_matrix(region_code: str | None = None,
         row.cells.append(Cell("web", "公示网页", version.number, "ok"))
         row.cells.append(await _board_cell(version, today))
         row.cells.extend(_robot_cells(version, deliveries))
+        row.cells.append(await digest_cell(version))
         rows.append(row)
     return rows
+
+
+async def digest_cell(current: NoticeVersion) -> Cell:
+    """Whether the official account's daily digest listed this version (DESIGN §3)."""
+    items = await MpDigestItem.filter(version__notice_id=current.notice_id).prefetch_related(
+        "digest", "version")
+    sent = [i for i in items if i.digest.state == DigestState.DELIVERED]
+    held = max((i.version.number for i in sent), default=None)
+    mine = [i.digest for i in items if i.version_id == current.id]
+    if held == current.number:
+        state = "ok"
+    elif any(d.state == DigestState.FAILED for d in mine):
+        state = "failed"
+    elif mine:
+        state = "pending"      # listed in a digest that is being sent
+    elif datetime.now(UTC) - current.published_at < timedelta(days=LOOKBACK_DAYS):
+        state = "waiting"      # the next digest lists it (a correction marked 更正)
+    else:
+        state = "stale" if held else "missing"
+    return Cell("mp_digest", "公众号日报", held, state)
 
 
 def matrix_as_dict(rows: list[Row]) -> dict[str, Any]:

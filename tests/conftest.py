@@ -22,12 +22,13 @@ PG_URL = os.environ.get("CUNWU_TEST_DATABASE_URL", "")
 _TABLES = ("audit_event", "objection", "delivery", "notice_version", "notice", "payout_row",
            "payout_batch", "finance_entry", "finance_period", "channel_target", "staff", "region",
            "calendar_day", "calendar_year", "program", "catalog_item", "mp_follower",
-           "board_posting")
+           "board_posting", "mp_digest_item", "mp_digest", "mp_reply")
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    env = {"CUNWU_HOME": str(tmp_path / "var"), "CUNWU_PUBLIC_URL": "http://cunwu.test"}
+    env = {"CUNWU_HOME": str(tmp_path / "var"), "CUNWU_PUBLIC_URL": "http://cunwu.test",
+           "CUNWU_DIGEST_TIME": "off"}  # digest tests set their own time
     if PG_URL:
         env["CUNWU_DATABASE_URL"] = PG_URL
     return load_config(env)

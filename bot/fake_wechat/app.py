@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.fake_wechat import dev_page, webhook
+from bot.fake_wechat import dev_page, mp_publish, webhook
 from bot.fake_wechat.replies import Flavour, error, reply
 from bot.fake_wechat.state import FakeWeChatState
 
@@ -31,6 +31,7 @@ def create_fake_wechat_app(state: FakeWeChatState | None = None) -> web.Applicat
     app.router.add_get("/cgi-bin/getcallbackip", _api("mp", _getcallbackip))
     app.router.add_post("/cgi-bin/webhook/send", _api("wecom", webhook.webhook_send))
     app.router.add_post("/cgi-bin/webhook/upload_media", _api("wecom", webhook.upload_media))
+    mp_publish.setup(app, _api)
     dev_page.setup(app, FAKE_STATE)
     return app
 

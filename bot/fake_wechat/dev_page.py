@@ -20,6 +20,7 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup
 
+from bot.fake_wechat.mp_dev import mp_view
 from bot.fake_wechat.state import FakeWeChatState, ReceivedMessage
 
 _TEMPLATES = jinja2.Environment(
@@ -114,7 +115,7 @@ def setup(app: web.Application, state_key: web.AppKey[FakeWeChatState]) -> None:
             {"name": name, "messages": [_view(request, m) for m in state.messages(key)]}
             for key, name in state.robots().items()
         ]
-        page = _TEMPLATES.get_template("dev.html").render(robots=robots)
+        page = _TEMPLATES.get_template("dev.html").render(robots=robots, mp=mp_view(state))
         return web.Response(text=page, content_type="text/html", charset="utf-8")
 
     async def media(request: web.Request) -> web.Response:

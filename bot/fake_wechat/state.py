@@ -6,12 +6,14 @@ Everything that depends on time reads ``state.clock`` so tests can move time for
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.fake_wechat.mp_state import FakeOfficialAccount
 from bot.fake_wechat.tokens import FakeTokens
 
 ROBOT_RATE_LIMIT = 20  # messages per robot per window (群机器人: "20条/分钟")
@@ -69,6 +71,13 @@ class FakeWeChatState:
         self._seq = 0
         # The lambda keeps tokens on the *current* clock when a test swaps it.
         self.tokens = FakeTokens(lambda: self.clock())
+        #: The official account: material, drafts, publications, mass sends, menu.
+        self.mp = FakeOfficialAccount(lambda: self.clock())
+        #: Where the platform pushes job events (MASSSENDJOBFINISH ...), signed with
+        #: this token; empty: events are not pushed.
+        self.mp_events_url: str = ""
+        self.mp_events_token: str = ""
+        self.background: set[asyncio.Task[None]] = set()
 
     # -- robots ----------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from wechatpy.messages import BaseMessage
 
+from bot.mp.platform_events import handle_platform_event
+from bot.mp.village_names import VillageNames
 from bot.runtime import Runtime
 from notices import lifecycle, objections, public
 from notices.money import format_fen
@@ -42,6 +44,7 @@ WELCOME = ("欢迎关注村务公开！\n请回复您所在的村名（例如“
 class Context:
     openid: str
     runtime: Runtime
+    names: VillageNames | None = None   # answers "not a village" without a query
 
     @property
     def public_url(self) -> str:
@@ -74,8 +77,11 @@ def split_command(text: str) -> tuple[Handler | None, str]:
     return None, text
 
 
-async def handle_message(message: BaseMessage, runtime: Runtime) -> Reply:
-    ctx = Context(openid=str(message.source), runtime=runtime)
+async def handle_message(message: BaseMessage, runtime: Runtime,
+                         names: VillageNames | None = None) -> Reply:
+    if await handle_platform_event(message):   # job reports from the platform itself
+        return ""
+    ctx = Context(openid=str(message.source), runtime=runtime, names=names)
     kind = message.type
     if kind == "event":
         event = str(getattr(message, "event", "")).lower()
@@ -116,6 +122,8 @@ def fit(text: str) -> str:
 async def fallback(text: str, ctx: Context) -> Reply:
     """A bare village name binds; anything else gets the help text."""
     if 2 <= len(text) <= 20 and " " not in text:
+        if ctx.names is not None and not await ctx.names.might_match(text):
+            return HELP
         matches = await find_villages(text)
         if matches:
             return await _bind(matches, text, ctx)

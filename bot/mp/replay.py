@@ -42,6 +42,11 @@ class ReplayCache:
             future = entry[1]
         return await asyncio.shield(future)
 
+    def running(self, key: str) -> asyncio.Future[str] | None:
+        """The answer for ``key`` if it is still being produced."""
+        entry = self._entries.get(key)
+        return entry[1] if entry is not None and not entry[1].done() else None
+
     def _forget_failure(self, key: str, future: asyncio.Future[str]) -> None:
         # A failed attempt is not an answer: let WeChat's retry try again.
         if future.cancelled() or future.exception() is not None:

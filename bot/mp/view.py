@@ -26,6 +26,8 @@ from wechatpy.utils import WeChatSigner
 
 from bot.mp.handlers import Reply, handle_message
 from bot.mp.replay import ReplayCache
+from bot.mp.slow_replies import queue_when_ready
+from bot.mp.village_names import VillageNames
 from bot.runtime import Runtime
 
 log = logging.getLogger("cunwu.mp")
@@ -36,6 +38,7 @@ ANSWER_WITHIN_S = 4.0         # WeChat waits 5 s for a passive reply
 _DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _BUSY = "正在处理，请稍后再发送一次。"
 _ERROR = "系统繁忙，请稍后再试。"
+_FOLLOWS = "正在查询，结果稍后发给您。"
 
 
 class Refused(Exception):
@@ -73,6 +76,7 @@ class MpCallback:
         self.crypto = WeChatCrypto(config.mp_token, config.mp_aes_key, config.mp_appid)
         self.prp_key = base64.b64decode(config.mp_aes_key + "=")
         self.replays = ReplayCache()
+        self.village_names = VillageNames()
         self.clock = clock
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -154,14 +158,19 @@ class MpCallback:
 
     async def _reply_once(self, key: str, message: BaseMessage) -> str:
         async def produce() -> str:
-            reply = await handle_message(message, self.runtime)
+            reply = await handle_message(message, self.runtime, self.village_names)
             return render(reply, message)
 
         try:
             return await asyncio.wait_for(self.replays.once(key, produce), ANSWER_WITHIN_S)
         except TimeoutError:
-            # Still running (shielded): WeChat's retry of this id gets its answer.
+            # Still running (shielded): WeChat's retry of this id gets its answer, and a
+            # service account sends it on as a customer-service message.
             log.warning("mp reply for %s took over %.0fs", key, ANSWER_WITHIN_S)
+            running = self.replays.running(key)
+            if running is not None and self.runtime.config.mp_account_type == "service":
+                queue_when_ready(str(message.source), running, reply_text)
+                return render(_FOLLOWS, message)
             return render(_BUSY, message)
         except Exception:
             log.exception("mp handler failed for %s", key)
@@ -173,6 +182,14 @@ def replay_key(fields: dict[str, Any]) -> str:
     if fields.get("MsgId"):
         return f"msg:{fields['MsgId']}"
     return f"event:{fields.get('FromUserName')}:{fields.get('CreateTime')}"
+
+
+def reply_text(xml: str) -> str:
+    """The text inside a rendered passive reply ("" for none)."""
+    if not xml:
+        return ""
+    content = xmltodict.parse(xml).get("xml", {}).get("Content")
+    return content if isinstance(content, str) else ""
 
 
 def render(reply: Reply, message: BaseMessage) -> str:
