@@ -22,7 +22,8 @@ class Cell:
     channel: str
     target: str
     holds: int | None      # the version number the channel shows, None if none
-    state: str             # ok | stale | pending | failed | missing
+    state: str             # ok | stale | pending | awaiting | failed | missing
+    error: str = ""        # the platform's message when the delivery failed
 
 
 @dataclass
@@ -50,7 +51,10 @@ async def _ledger_stale(version: NoticeVersion) -> bool:
     return now is None or fingerprint(now) != fingerprint(base)
 
 
-def _robot_cells(current: NoticeVersion, deliveries: list[Delivery]) -> list[Cell]:
+def _channel_cells(current: NoticeVersion, deliveries: list[Delivery]) -> list[Cell]:
+    """One cell per target: the robot group, each cadre's customer groups ("customer-group
+    task confirmed" once the cadre tapped send) and each ordinary WeChat group ("forward pack
+    confirmed" once the cadre said they forwarded it)."""
     by_target: dict[int, list[Delivery]] = {}
     for d in deliveries:
         by_target.setdefault(d.target_id, []).append(d)
@@ -59,15 +63,18 @@ def _robot_cells(current: NoticeVersion, deliveries: list[Delivery]) -> list[Cel
         held = max((d.version.number for d in sent if d.state == DeliveryState.DELIVERED),
                    default=None)
         for_current = [d for d in sent if d.version_id == current.id]
+        error = ""
         if held == current.number:
             state = "ok"
-        elif any(d.state == DeliveryState.FAILED for d in for_current):
-            state = "failed"
+        elif failed := [d for d in for_current if d.state == DeliveryState.FAILED]:
+            state, error = "failed", failed[0].last_error
+        elif any(d.state == DeliveryState.AWAITING_CONFIRMATION for d in for_current):
+            state = "awaiting"
         elif for_current:
             state = "pending"
         else:
             state = "stale" if held else "missing"
-        cells.append(Cell("wecom_robot", sent[0].target.name, held, state))
+        cells.append(Cell(str(sent[0].target.kind), sent[0].target.name, held, state, error))
     return cells
 
 
@@ -85,7 +92,7 @@ async def consistency_matrix(region_code: str | None = None) -> list[Row]:
                   version.number, format_code(version.verify_code),
                   await _ledger_stale(version))
         row.cells.append(Cell("web", "公示网页", version.number, "ok"))
-        row.cells.extend(_robot_cells(version, deliveries))
+        row.cells.extend(_channel_cells(version, deliveries))
         rows.append(row)
     return rows
 

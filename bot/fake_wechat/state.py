@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.fake_wechat.customer_groups import FakeCustomerGroups
 from bot.fake_wechat.tokens import FakeTokens
 
 ROBOT_RATE_LIMIT = 20  # messages per robot per window (群机器人: "20条/分钟")
@@ -69,6 +70,7 @@ class FakeWeChatState:
         self._seq = 0
         # The lambda keeps tokens on the *current* clock when a test swaps it.
         self.tokens = FakeTokens(lambda: self.clock())
+        self.groups = FakeCustomerGroups(lambda: self.clock())
 
     # -- robots ----------------------------------------------------------------
 
