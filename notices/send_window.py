@@ -38,9 +38,11 @@ async def take_slot(bucket: str, now: float, *, limit: int = ROBOT_LIMIT,
         # The no-op UPDATE is the lock; the SELECT after it sees the committed window.
         await SendWindow.filter(bucket=bucket).update(bucket=bucket)
         row = await SendWindow.get(bucket=bucket)
-        recent = [t for t in row.sent_at if t > now - window_s]
+        # Sorted: workers' clocks and commit order differ by a little.
+        recent = sorted(t for t in row.sent_at if t > now - window_s)
         if len(recent) >= limit:
             return max(0.01, recent[0] + window_s - now)
         recent.append(now)
+        recent.sort()
         await SendWindow.filter(id=row.id).update(sent_at=recent)
     return 0.0

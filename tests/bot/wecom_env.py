@@ -3,7 +3,7 @@ WeChat server on a loopback port, and the real worker (real aiohttp clients) poi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -48,8 +48,11 @@ async def make_due() -> None:
         next_attempt_at=now)
 
 
-async def publish_county(runtime: Runtime) -> list:
+async def publish_county(runtime: Runtime, before: Callable[[], Awaitable[object]] | None = None
+                         ) -> list:
     clerk, reviewer, summary = await _setup(runtime)  # adds the 东湖村 robot
+    if before is not None:
+        await before()
     await add_customer_group(VILLAGE_A, "王文书的东湖村村民客户群", CADRE)
     await add_wechat_group(VILLAGE_A, "东湖村村民群")
     notices = await lifecycle.create_payout_notices(summary.batch_id, clerk)
