@@ -228,7 +228,7 @@ async def dev_tap_send(request: web.Request, state: Any) -> web.Response:
         raise web.HTTPNotFound(text="no such unsent task")
     if "application/json" in request.headers.get("Accept", ""):
         return web.json_response({"ok": True})
-    raise web.HTTPSeeOther("../../../dev")
+    raise web.HTTPSeeOther(str(request.app.router["fake_dev"].url_for()))
 
 
 def setup(app: web.Application, api: Callable[..., Any], state_key: Any) -> None:
