@@ -30,7 +30,7 @@ from bot.wechat.customer_group import CustomerGroupClient
 from bot.wechat.errors import DeliveryError, MediaExpiredError, RetryableDeliveryError
 from bot.wechat.robot import WeComRobotClient, split_markdown
 from notices import outbox
-from notices.channel_images import page_one_png
+from notices.channel_images import online_page_one_png, page_one_png
 from notices.channels import robot_markdown, withdrawal_markdown
 from notices.delivery_models import CustomerGroupTask
 from notices.files import FileStore
@@ -204,8 +204,9 @@ class DeliveryWorker:
             attachments: list[dict[str, object]] = []
         else:
             text = group_text(version.content, pub, CUSTOMER_GROUP_LIMIT_BYTES)
-            media_id = await self.groups.upload_image(
-                await page_one_png(self.store, version), f"{version.verify_code}.png")
+            # Villagers' groups are online: the image has masked names, unlike the board.
+            png = await online_page_one_png(self.store, version, self.public_url)
+            media_id = await self.groups.upload_image(png, f"{version.verify_code}.png")
             attachments = [
                 {"msgtype": "image", "image": {"media_id": media_id}},
                 {"msgtype": "link", "link": {

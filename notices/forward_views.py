@@ -10,6 +10,7 @@ from aiohttp import web
 from notices import forward_pack
 from notices.channel_images import long_png
 from notices.fingerprint import format_code
+from notices.lifecycle import CHINA
 from notices.views import STORE
 from notices.web import render
 from villages.errors import InvalidInput
@@ -33,17 +34,21 @@ async def _pack(request: web.Request) -> forward_pack.Pack:
 
 
 def _context(pack: forward_pack.Pack, **extra: object) -> dict[str, object]:
+    confirmed = [{"at": c.confirmed_at.astimezone(CHINA).strftime("%m月%d日 %H:%M"),
+                  "by": c.forwarded_by, "group": c.group_name} for c in pack.confirmations]
     return {"pack": pack, "code": format_code(pack.version.verify_code),
-            "title": pack.version.content["title"], **extra}
+            "title": pack.version.content["title"], "confirmed": confirmed, **extra}
 
 
 async def pack_page(request: web.Request) -> web.Response:
-    return render("forward_pack.html", _context(await _pack(request)))
+    pack = await _pack(request)
+    just = pack.confirmations[-1] if request.query.get("ok") and pack.confirmations else None
+    return render("forward_pack.html", _context(pack, just=just))
 
 
 async def pack_image(request: web.Request) -> web.Response:
     pack = await _pack(request)
-    png = await long_png(request.app[STORE], pack.version)
+    png = await long_png(request.app[STORE], pack.version, request.app[PUBLIC_URL])
     return web.Response(body=png, content_type="image/png", headers={
         "Content-Disposition": f'inline; filename="{pack.version.verify_code}-long.png"',
         "Cache-Control": "private, max-age=86400"})
@@ -53,7 +58,9 @@ async def pack_confirm(request: web.Request) -> web.Response:
     if (request.content_length or 0) > _FORM_LIMIT:
         raise InvalidInput("提交的内容太长了")
     form = await request.post()
-    confirmation = await forward_pack.confirm_forward(
-        request.app[PACK_KEY], request.match_info["token"], str(form.get("who", "")),
-        str(form.get("group", "")), client_ip=request.remote or "")
-    return render("forward_pack.html", _context(await _pack(request), just=confirmation))
+    token = request.match_info["token"]
+    await forward_pack.confirm_forward(
+        request.app[PACK_KEY], token, str(form.get("who", "")), str(form.get("group", "")),
+        client_ip=request.remote or "")
+    # Post/redirect/get: reloading the page must not record the forward twice.
+    raise web.HTTPSeeOther(f"/f/{token}?ok=1")

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import logging
 
+import pypdfium2 as pdfium
 import pytest
 
+from notices.channel_images import long_png, online_pdf, page_one_png
 from notices.consistency import consistency_matrix
 from notices.delivery_models import CustomerGroupTask, WeComToken
-from notices.models import Delivery, DeliveryState
+from notices.models import Delivery, DeliveryState, NoticeVersion
 from tests.bot.wecom_env import CADRE, ROBOT_KEY, WeComEnv, make_due, publish_county, wecom
 from villages.models import ChannelKind
 
@@ -140,3 +142,36 @@ async def test_the_fake_refuses_what_the_platform_refuses(wecom: WeComEnv):
             assert (await resp.json())["errcode"] == errcode, body
     async with wecom.session.post(url, params={"access_token": "stale"}, data="{}") as resp:
         assert (await resp.json())["errcode"] == 40014
+
+
+def _pdf_text(data: bytes) -> str:
+    document = pdfium.PdfDocument(data)
+    try:
+        return "".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+async def test_villagers_images_come_from_a_masked_rendering(wecom: WeComEnv):
+    """The cadres' group gets the board (full names, to print); customer groups and forward
+    packs are online channels and get the same version with names masked."""
+    await publish_county(wecom.runtime)
+    worker = wecom.worker()
+    while await worker.run_once():
+        pass
+    version = await NoticeVersion.get(verify_code__in=[
+        d.version.verify_code for d in await Delivery.filter(
+            target__kind=ChannelKind.WECOM_CUSTOMER_GROUP).prefetch_related("version")])
+    store, url = wecom.runtime.store, wecom.runtime.config.public_url
+    names = [row["name"] for row in version.content["rows"]]
+    board = _pdf_text(store.read(version.pdf_file))
+    online = _pdf_text(await online_pdf(store, version, url))
+    assert all(name in board for name in names)
+    assert not any(name in online for name in names)
+    assert "张*国" in online
+    task = next(iter(wecom.state.groups.tasks.values()))
+    media_id = task.body["attachments"][0]["image"]["media_id"]
+    sent_png = wecom.state.groups.images[media_id][0]
+    assert sent_png == store.read(f"{version.verify_code}-online-p1.png")
+    assert sent_png != await page_one_png(store, version)
+    assert (await long_png(store, version, url)).startswith(b"\x89PNG")
