@@ -91,7 +91,10 @@ async def media_upload(request: web.Request, state: Any) -> web.Response:
         return bad
     if request.query.get("type") != "image":
         return error("wecom", 40004, "invalid media type")
-    reader = await request.multipart()
+    try:
+        reader = await request.multipart()
+    except (AssertionError, ValueError, KeyError):  # not multipart/form-data
+        return error("wecom", 44001, "empty media data")
     data = b""
     while (part := await reader.next()) is not None:
         if getattr(part, "name", None) == "media":

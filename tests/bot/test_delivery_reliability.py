@@ -119,3 +119,41 @@ async def test_an_expired_media_id_is_uploaded_again(wecom: WeComEnv):
     await worker._send(robot, Step("file", robot.version.pdf_file, "公示.pdf"))
     [sent] = wecom.state.messages(ROBOT_KEY)
     assert len(uploads) == 2 and sent.media_id == uploads[1]
+
+
+async def test_the_worker_runs_the_sweeper_as_its_own_loop(wecom: WeComEnv):
+    """A row a dead worker left in `sending` is swept and then delivered by a live worker,
+    while that worker keeps running."""
+    await publish_county(wecom.runtime)
+    robot = await Delivery.get(target__kind=ChannelKind.WECOM_ROBOT)
+    expired = datetime.now(CHINA) - timedelta(seconds=5)
+    await Delivery.filter(id=robot.id).update(state=DeliveryState.SENDING, lease_until=expired,
+                                              attempts=1)
+    worker = wecom.worker(lease_s=2)  # sweeps every second
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run_forever(0.2, stop))
+    try:
+        for _ in range(100):
+            if (await Delivery.get(id=robot.id)).state == DeliveryState.DELIVERED:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await task
+    robot = await Delivery.get(id=robot.id)
+    assert robot.state == DeliveryState.DELIVERED and robot.attempts == 2
+    assert [m.msgtype for m in wecom.state.messages(ROBOT_KEY)] == ["markdown", "file", "image"]
+
+
+async def test_a_page_image_over_the_limit_is_rendered_narrower(wecom: WeComEnv):
+    from notices.channel_images import _page_one
+    from notices.models import NoticeVersion
+
+    await publish_county(wecom.runtime)
+    version = await NoticeVersion.filter().first()
+    pdf = wecom.runtime.store.read(version.pdf_file)
+    full = _page_one(pdf, 2 * 1024 * 1024)
+    smaller = _page_one(pdf, len(full) - 1)
+    assert len(smaller) < len(full)
+    with pytest.raises(ValueError, match="540"):
+        _page_one(pdf, 1000)
