@@ -3,6 +3,7 @@ group task the cadre confirms, and a forward pack - with the real clients agains
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
@@ -175,3 +176,14 @@ async def test_villagers_images_come_from_a_masked_rendering(wecom: WeComEnv):
     assert sent_png == store.read(f"{version.verify_code}-online-p1.png")
     assert sent_png != await page_one_png(store, version)
     assert (await long_png(store, version, url)).startswith(b"\x89PNG")
+
+
+async def test_many_workers_rejected_at_once_cause_one_refresh(wecom: WeComEnv):
+    """No refresh storm: eight workers whose token was refused at the same moment refresh
+    under the row lock; the first fetches, the rest read what it stored."""
+    apis = [wecom.worker().groups.api for _ in range(8)]  # type: ignore[union-attr]
+    stale = await apis[0].token()
+    wecom.state.tokens._tokens[stale].expires_at = 0  # the platform expired it early
+    tokens = await asyncio.gather(*(api._refresh(stale) for api in apis))
+    assert len(set(tokens)) == 1 and tokens[0] != stale
+    assert (await WeComToken.get()).fetched_count == 2  # the first fetch and one refresh
