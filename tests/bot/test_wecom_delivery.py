@@ -9,12 +9,15 @@ import logging
 
 import pypdfium2 as pdfium
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
+from bot.app import create_app
 from notices.channel_images import long_png, online_pdf, page_one_png
 from notices.consistency import consistency_matrix
 from notices.delivery_models import CustomerGroupTask, WeComToken
 from notices.models import Delivery, DeliveryState, NoticeVersion
 from tests.bot.wecom_env import CADRE, ROBOT_KEY, WeComEnv, make_due, publish_county, wecom
+from tests.builders import VILLAGE_A
 from villages.models import ChannelKind
 
 pytestmark = pytest.mark.storage
@@ -122,6 +125,12 @@ async def test_a_wrong_secret_fails_for_good_with_the_platform_message(wecom: We
     assert wecom.runtime.config.wecom_secret not in caplog.text + delivery.last_error
     [cell] = await _cells(ChannelKind.WECOM_CUSTOMER_GROUP)
     assert cell.state == "failed" and "40001" in cell.error
+    # The cadres' consistency page shows the failure with the platform's message.
+    app = create_app(wecom.runtime.config, with_worker=False, open_db=False)
+    async with TestClient(TestServer(app)) as http:
+        html = await (await http.get(f"/check/{VILLAGE_A}")).text()
+    assert "发送失败" in html and "平台回复" in html and "40001" in html
+    assert wecom.runtime.config.wecom_secret not in html
 
 
 async def test_the_fake_refuses_what_the_platform_refuses(wecom: WeComEnv):
