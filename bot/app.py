@@ -17,9 +17,13 @@ from bot.db import close_database, open_database
 from bot.mp.app_parts import digest_worker, fake_official_account
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Config
+from bot.wechat.customer_group import CustomerGroupClient
 from bot.wechat.robot import WeComRobotClient
+from bot.wechat.wecom_api import WeComApi
 from bot.worker import DeliveryWorker
+from notices import forward_views
 from notices import views as notice_views
+from notices.forward_pack import pack_key
 from notices.web import error_middleware
 from villages.models import ChannelKind, ChannelTarget
 
@@ -40,9 +44,20 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
 async def worker_session(runtime: Runtime) -> AsyncIterator[DeliveryWorker]:
     timeout = aiohttp.ClientTimeout(total=15)
     async with aiohttp.ClientSession(timeout=timeout) as session:
-        robot = WeComRobotClient(session, base_url=runtime.config.wecom_api_base, timeout_s=10)
-        yield DeliveryWorker(robot, runtime.store, public_url=runtime.config.public_url,
-                             lease_s=runtime.config.delivery_lease)
+        yield build_worker(runtime, session)
+
+
+def build_worker(runtime: Runtime, session: aiohttp.ClientSession, *,
+                 timeout_s: float = 10) -> DeliveryWorker:
+    """The worker with every channel client, on one shared HTTP session."""
+    config = runtime.config
+    robot = WeComRobotClient(session, base_url=config.wecom_api_base, timeout_s=timeout_s)
+    api = WeComApi(session, config.wecom_api_base, config.wecom_corpid, config.wecom_secret,
+                   timeout_s=timeout_s)
+    return DeliveryWorker(robot, runtime.store, public_url=config.public_url,
+                          lease_s=config.delivery_lease, groups=CustomerGroupClient(api),
+                          pack_key=pack_key(runtime.secrets.lookup_key),
+                          poll_s=config.group_poll, remind_after_s=config.group_remind_after)
 
 
 def create_app(config: Config, *, with_worker: bool = True,
@@ -53,6 +68,7 @@ def create_app(config: Config, *, with_worker: bool = True,
     app[RUNTIME] = runtime
     notice_views.setup(app, runtime)
     mp.setup(app, runtime)  # the official account's callback, /wechat/mp
+    forward_views.setup(app, pack_key(runtime.secrets.lookup_key), config.public_url)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         await open_database(config.database_url)
@@ -72,6 +88,11 @@ def create_app(config: Config, *, with_worker: bool = True,
             state = fake[FAKE_STATE]
             for target in await ChannelTarget.filter(kind=ChannelKind.WECOM_ROBOT, active=True):
                 state.add_robot(target.address, target.name)
+            state.add_corp(config.wecom_corpid, config.wecom_secret)
+            for target in await ChannelTarget.filter(kind=ChannelKind.WECOM_CUSTOMER_GROUP,
+                                                     active=True):
+                state.groups.add_member(target.address, [f"wr{target.address}-{n}"
+                                                         for n in (1, 2)])
             yield
 
         app.cleanup_ctx.append(register_robots)

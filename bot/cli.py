@@ -20,6 +20,7 @@ from bot.cli_board import add_board_commands
 from bot.cli_ledgers import add_ledger_commands
 from bot.cli_mp import add_mp_commands
 from bot.cli_notices import add_notice_commands
+from bot.cli_wecom import add_wecom_commands
 from bot.settings import load_config
 from villages.errors import CunwuError
 
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_notice_commands(sub)
     add_board_commands(sub)
     add_mp_commands(sub)
+    add_wecom_commands(sub)
 
     p = sub.add_parser("verify", help="check a verify code: current, superseded or withdrawn")
     p.add_argument("code")

@@ -58,7 +58,7 @@ async def worker(args: argparse.Namespace, config: Config) -> Outcome | None:
     from bot.app import worker_session
     async with opened(config) as runtime, worker_session(runtime) as delivery_worker:
         if args.once:
-            done = 0
+            done = await delivery_worker.sweep_once()  # rows a dead worker left behind
             while n := await delivery_worker.run_once():
                 done += n
             return {"processed": done}, f"处理了 {done} 条投递"

@@ -94,6 +94,7 @@ async def load_demo(runtime: Runtime) -> dict[str, Any]:
             finance_loaded += await load_demo_finance(township, clerk, demo_dir)
             published += await publish_demo_finance(township, clerk, reviewer,
                                                     runtime.publish_context())
+            await add_demo_groups(village_list[0])
         if await PayoutBatch.exists(township=township, program=PROGRAM, year=YEAR):
             continue
         sheet = payout_sheet(township, village_list, seed=index)
@@ -115,3 +116,13 @@ async def load_demo(runtime: Runtime) -> dict[str, Any]:
         "published": published,
         "finance_periods": finance_loaded,
     }
+
+
+async def add_demo_groups(village: Region) -> None:
+    """One village also has its cadre's WeCom customer groups and an ordinary WeChat group,
+    so the demo shows a group task waiting for its tap and a forward pack."""
+    from villages.group_targets import add_customer_group, add_wechat_group
+
+    await add_customer_group(village.code, f"{village.name}村民客户群（村文书）",
+                             f"cadre{village.code}")
+    await add_wechat_group(village.code, f"{village.name}村民群")

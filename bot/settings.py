@@ -67,6 +67,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CUNWU_DIGEST_TIME", "18:00",
             "Beijing time (HH:MM) the daily digest of the day's new notices is sent; off: "
             "only `cunwu digest send` sends it."),
+    # WeCom customer groups (客户群): the corp and the secret of its 客户联系 app.
+    Setting("CUNWU_WECOM_CORPID", "wwcunwudev00000001",
+            "WeCom corpid for customer-group tasks (dev value; live mode must set the real one)."),
+    Setting("CUNWU_WECOM_SECRET", "cunwu-dev-wecom-secret",
+            "Secret of the WeCom app with 客户联系 rights (dev value; live mode must set the "
+            "real one). Never logged."),
+    Setting("CUNWU_GROUP_POLL", "300",
+            "Seconds between checks of a customer-group task the cadre has not sent yet."),
+    Setting("CUNWU_GROUP_REMIND_AFTER", "7200",
+            "Seconds a customer-group task may wait before the cadre is reminded "
+            "(remind_groupmsg_send, at most 3 times)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -93,6 +104,13 @@ class Config:
     mp_api_base: str = ""
     mp_account_type: str = "subscription"
     digest_time: str = "18:00"
+    wecom_corpid: str = "wwcunwudev00000001"
+    wecom_secret: str = "cunwu-dev-wecom-secret"
+    group_poll: int = 300
+    group_remind_after: int = 7200
+
+    def __repr__(self) -> str:  # the WeCom secret must not reach a log through a repr
+        return f"Config(home={self.home!r}, database_url={self.database_url!r})"
 
     @property
     def files_dir(self) -> Path:
@@ -138,6 +156,7 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         log_level=_raw(env, "CUNWU_LOG_LEVEL").upper(),
         **_mp_settings(env, mode),
         **_mp_api_settings(env, mode, public_url),
+        **_wecom_settings(env, mode),
     )
 
 
@@ -158,6 +177,17 @@ def _mp_api_settings(env: dict[str, str], mode: str, public_url: str) -> dict[st
         raise ValueError(f"CUNWU_DIGEST_TIME must be HH:MM (Beijing time) or off, not {at!r}")
     return {"mp_secret": secret, "mp_api_base": base.rstrip("/"), "mp_account_type": kind,
             "digest_time": at if at == "off" else f"{int(hh):02d}:{mm}"}
+
+
+def _wecom_settings(env: dict[str, str], mode: str) -> dict[str, Any]:
+    corpid, secret = _raw(env, "CUNWU_WECOM_CORPID"), _raw(env, "CUNWU_WECOM_SECRET")
+    if mode == "live":
+        for name, value in (("CUNWU_WECOM_CORPID", corpid), ("CUNWU_WECOM_SECRET", secret)):
+            if value == _BY_NAME[name].default:
+                raise ValueError(f"{name} must be set to the corp's real value in live mode")
+    return {"wecom_corpid": corpid, "wecom_secret": secret,
+            "group_poll": _int(env, "CUNWU_GROUP_POLL"),
+            "group_remind_after": _int(env, "CUNWU_GROUP_REMIND_AFTER")}
 
 
 def _mp_settings(env: dict[str, str], mode: str) -> dict[str, str]:

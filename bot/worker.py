@@ -1,9 +1,17 @@
 """The delivery worker: takes due outbox rows and sends them to their platform.
 
 A robot delivery is a short list of messages (the markdown card, split to fit 4096 bytes,
-then the board PDF as a file). ``steps_done`` is saved after each message the platform
-accepts, so a crash re-sends at most the one message that was in flight — the robot webhook
-has no idempotency key, so that one duplicate is the best any sender can do.
+the board PDF as a file, page 1 as an image). ``steps_done`` is saved after each message the
+platform accepts, so a crash re-sends at most the one message that was in flight - the
+robot webhook has no idempotency key, so that one duplicate is the best any sender can do.
+Each message first takes a slot in the robot's shared 20-a-minute window (``send_window``).
+
+A customer-group delivery creates one WeCom group-message task and waits in
+``awaiting_confirmation`` until the cadre taps send; ``poll_once`` checks due tasks and
+reminds the cadre after ``remind_after_s``. An ordinary-WeChat-group delivery has no API:
+it waits for the cadre's confirmation on the forward-pack page.
+
+Two loops run side by side: deliveries (and polls), and the lease sweeper.
 """
 
 from __future__ import annotations
@@ -11,29 +19,42 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from tortoise.transactions import in_transaction
+
+from bot.wechat.customer_group import CustomerGroupClient
 from bot.wechat.errors import DeliveryError, MediaExpiredError, RetryableDeliveryError
 from bot.wechat.robot import WeComRobotClient, split_markdown
 from notices import outbox
+from notices.channel_images import online_page_one_png, page_one_png
 from notices.channels import robot_markdown, withdrawal_markdown
+from notices.delivery_models import CustomerGroupTask
 from notices.files import FileStore
+from notices.forward_pack import sign
+from notices.group_text import CUSTOMER_GROUP_LIMIT_BYTES, group_text
 from notices.lifecycle import CHINA, publication_of
 from notices.models import Delivery, DeliveryPurpose
+from notices.send_window import robot_bucket, take_slot
 from villages.models import ChannelKind
 
 log = logging.getLogger("cunwu.worker")
 
+MAX_REMINDERS = 3  # remind_groupmsg_send: at most three a day per task
+NO_POLL = timedelta(days=3650)  # forward packs: confirmed by the cadre, never polled
+
 
 @dataclass(frozen=True)
 class Step:
-    kind: str           # "markdown" | "file"
+    kind: str           # "markdown" | "file" | "image"
     payload: str        # markdown text, or the file's name in the store
     filename: str = ""  # what the cadres see in the group, e.g. 东湖村…公示-0XMG-B5KS.pdf
 
 
-def robot_steps(delivery: Delivery, public_url: str) -> list[Step]:
+def robot_steps(delivery: Delivery, public_url: str, pack_key: bytes = b"") -> list[Step]:
     version = delivery.version
     if delivery.purpose == DeliveryPurpose.WITHDRAW:
         text = withdrawal_markdown(version.content, version.verify_code, version.withdrawn_reason)
@@ -41,37 +62,78 @@ def robot_steps(delivery: Delivery, public_url: str) -> list[Step]:
     pub = publication_of(version.content, version.verify_code,
                          f"{public_url}/n/{version.verify_code}")
     card = robot_markdown(version.content, pub)
+    if pack_key:
+        token = sign(pack_key, version.id, delivery.target.region_id)
+        card += f"\n[村民微信群转发包（文字、长图、链接）]({public_url}/f/{token})"
     content = version.content
     shown = (f"{content['region']['name']}{content['year']}年{content['program']}公示-"
              f"{version.verify_code[:4]}-{version.verify_code[4:]}.pdf")
     if "balance" in content:  # a finance disclosure: its title names the month
         shown = f"{content['title']}-{version.verify_code[:4]}-{version.verify_code[4:]}.pdf"
     return [Step("markdown", chunk) for chunk in split_markdown(card)] + [
-        Step("file", version.pdf_file, shown)
+        Step("file", version.pdf_file, shown), Step("image", version.pdf_file)
     ]
+
+
+class RateWindowFull(Exception):
+    def __init__(self, wait_s: float) -> None:
+        super().__init__(f"群机器人每分钟最多 20 条，{wait_s:.0f} 秒后再发")
+        self.wait_s = wait_s
 
 
 class DeliveryWorker:
     def __init__(self, robot: WeComRobotClient, store: FileStore, *, public_url: str,
-                 lease_s: int = 60) -> None:
+                 lease_s: int = 60, groups: CustomerGroupClient | None = None,
+                 pack_key: bytes = b"", poll_s: float = 300.0, remind_after_s: float = 7200.0,
+                 clock: Callable[[], float] = time.time) -> None:
         self.robot = robot
         self.store = store
         self.public_url = public_url
         self.lease_s = lease_s
+        self.groups = groups
+        self.pack_key = pack_key
+        self.poll_s = poll_s
+        self.remind_after_s = remind_after_s
+        self.clock = clock
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), CHINA)
 
     async def run_once(self, limit: int = 10) -> int:
-        """Deliver what is due now; return how many deliveries were worked on."""
-        claimed = await outbox.claim_due(datetime.now(CHINA), self.lease_s, limit)
+        """Deliver what is due now and poll due customer-group tasks; return how many rows
+        were worked on."""
+        claimed = await outbox.claim_due(self._now(), self.lease_s, limit)
         for delivery in claimed:
             await self._deliver(delivery)
-        return len(claimed)
+        return len(claimed) + await self.poll_once(limit)
+
+    async def sweep_once(self) -> int:
+        swept = await outbox.sweep_expired_leases(self._now())
+        if swept:
+            log.warning("sweeper: %d deliveries returned from an expired lease", swept)
+        return swept
+
+    async def poll_once(self, limit: int = 10) -> int:
+        if self.groups is None:
+            return 0
+        due = await outbox.claim_polls(self._now(), self.poll_s,
+                                       [ChannelKind.WECOM_CUSTOMER_GROUP], limit)
+        for delivery in due:
+            await self._poll_group_task(delivery)
+        return len(due)
 
     async def run_forever(self, interval_s: float, stop: asyncio.Event) -> None:
+        sweep_every = max(1.0, self.lease_s / 2)
+        await asyncio.gather(self._loop(self.run_once, interval_s, stop),
+                             self._loop(self.sweep_once, sweep_every, stop))
+
+    async def _loop(self, work: Callable[[], Awaitable[int]], interval_s: float,
+                    stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
-                busy = await self.run_once()
+                busy = await work()
             except Exception:  # a worker must outlive any one bad round
-                log.exception("delivery round failed")
+                log.exception("worker round failed")
                 busy = 0
             if not busy:
                 with contextlib.suppress(TimeoutError):
@@ -79,30 +141,47 @@ class DeliveryWorker:
 
     async def _deliver(self, delivery: Delivery) -> None:
         target = delivery.target
-        if target.kind != ChannelKind.WECOM_ROBOT:
-            await outbox.mark_failed(delivery, f"不支持的渠道 {target.kind}")
-            return
-        steps = robot_steps(delivery, self.public_url)
         try:
-            for step in steps[delivery.steps_done:]:
-                await self._send(target.address, step)
-                await outbox.record_step(delivery)
+            if target.kind == ChannelKind.WECOM_ROBOT:
+                await self._deliver_robot(delivery)
+            elif target.kind == ChannelKind.WECOM_CUSTOMER_GROUP:
+                await self._create_group_task(delivery)
+            elif target.kind == ChannelKind.WECHAT_GROUP:
+                # No API exists: the pack waits on its page for the cadre's confirmation.
+                await outbox.await_confirmation(delivery, self._now() + NO_POLL)
+            else:
+                await outbox.mark_failed(delivery, f"不支持的渠道 {target.kind}")
+        except RateWindowFull as full:
+            await outbox.defer(delivery, self._now() + timedelta(seconds=full.wait_s), str(full))
         except RetryableDeliveryError as exc:
-            state = await outbox.mark_retry(delivery, datetime.now(CHINA), str(exc),
-                                            exc.retry_after_s)
+            state = await outbox.mark_retry(delivery, self._now(), str(exc), exc.retry_after_s)
             log.warning("delivery %s to %s: %s (%s)", delivery.id, target.name, exc, state)
-            return
         except DeliveryError as exc:
             await outbox.mark_failed(delivery, str(exc))
             log.error("delivery %s to %s failed for good: %s", delivery.id, target.name, exc)
-            return
-        await outbox.mark_delivered(delivery, datetime.now(CHINA))
+
+    # -- group robot -------------------------------------------------------------------
+
+    async def _deliver_robot(self, delivery: Delivery) -> None:
+        target = delivery.target
+        steps = robot_steps(delivery, self.public_url, self.pack_key)
+        for step in steps[delivery.steps_done:]:
+            wait = await take_slot(robot_bucket(target.address), self.clock())
+            if wait:
+                raise RateWindowFull(wait)
+            await self._send(delivery, step)
+            await outbox.record_step(delivery)
+        await outbox.mark_delivered(delivery, self._now())
         log.info("delivery %s to %s delivered (%d messages)", delivery.id, target.name,
                  len(steps))
 
-    async def _send(self, key: str, step: Step) -> None:
+    async def _send(self, delivery: Delivery, step: Step) -> None:
+        key = delivery.target.address
         if step.kind == "markdown":
             await self.robot.send_markdown(key, step.payload)
+            return
+        if step.kind == "image":
+            await self.robot.send_image(key, await page_one_png(self.store, delivery.version))
             return
         data = self.store.read(step.payload)
         media_id = await self.robot.upload_file(key, step.filename, data)
@@ -111,3 +190,67 @@ class DeliveryWorker:
         except MediaExpiredError:
             # Media ids live 3 days; one fresh upload is all an expired id needs.
             await self.robot.send_file(key, await self.robot.upload_file(key, step.filename, data))
+
+    # -- customer groups ---------------------------------------------------------------
+
+    async def _create_group_task(self, delivery: Delivery) -> None:
+        if self.groups is None:
+            raise RetryableDeliveryError("企业微信客户群未配置（CUNWU_WECOM_CORPID）")
+        version = delivery.version
+        url = f"{self.public_url}/n/{version.verify_code}"
+        pub = publication_of(version.content, version.verify_code, url)
+        if delivery.purpose == DeliveryPurpose.WITHDRAW:
+            text = withdrawal_markdown(version.content, version.verify_code,
+                                       version.withdrawn_reason).replace("#", "").replace(
+                                           "> ", "")
+            attachments: list[dict[str, object]] = []
+        else:
+            text = group_text(version.content, pub, CUSTOMER_GROUP_LIMIT_BYTES)
+            # Villagers' groups are online: the image has masked names, unlike the board.
+            png = await online_page_one_png(self.store, version, self.public_url)
+            media_id = await self.groups.upload_image(png, f"{version.verify_code}.png")
+            attachments = [
+                {"msgtype": "image", "image": {"media_id": media_id}},
+                {"msgtype": "link", "link": {
+                    "title": version.content["title"][:60], "url": url,
+                    "desc": f"核验码 {version.verify_code[:4]}-{version.verify_code[4:]}"}},
+            ]
+        # The one crash window here: a task created but not recorded is created again
+        # on the retry, and the cadre sees it twice. WeCom has no idempotency key either.
+        msgid = await self.groups.add_group_task(delivery.target.address, text, attachments)
+        async with in_transaction():
+            await CustomerGroupTask.create(delivery=delivery, msgid=msgid,
+                                           sender=delivery.target.address)
+            await outbox.await_confirmation(delivery, self._now() + timedelta(
+                seconds=self.poll_s), msgid)
+        log.info("delivery %s: customer-group task created, waiting for %s to send",
+                 delivery.id, delivery.target.name)
+
+    async def _poll_group_task(self, delivery: Delivery) -> None:
+        assert self.groups is not None
+        task = await CustomerGroupTask.get_or_none(delivery=delivery)
+        if task is None:
+            await outbox.mark_failed(delivery, "客户群任务记录丢失")
+            return
+        now = self._now()
+        try:
+            sent = await self.groups.sent_by(task.msgid, task.sender)
+            if sent:
+                reached = await self.groups.groups_reached(task.msgid, task.sender)
+                await CustomerGroupTask.filter(id=task.id).update(confirmed_at=now,
+                                                                  groups_sent=reached)
+                await outbox.mark_delivered(delivery, now)
+                log.info("delivery %s: cadre sent it to %d customer groups", delivery.id,
+                         reached)
+                return
+            since = task.reminded_at or task.created_at
+            if (sent is False and task.reminders < MAX_REMINDERS
+                    and (now - since).total_seconds() >= self.remind_after_s):
+                await self.groups.remind(task.msgid)
+                await CustomerGroupTask.filter(id=task.id).update(
+                    reminders=task.reminders + 1, reminded_at=now)
+                log.info("delivery %s: reminded %s to send", delivery.id, delivery.target.name)
+        except RetryableDeliveryError as exc:
+            await Delivery.filter(id=delivery.id).update(last_error=str(exc)[:500])
+        except DeliveryError as exc:
+            await outbox.mark_failed(delivery, str(exc))

@@ -25,10 +25,10 @@ PUBLICATION_KEYS = frozenset({"notice_id", "version", "period", "supervision_pho
 
 
 # A cadre has this many days to post a new version and upload the photo; until then the
-# board cell is "awaiting" (shown, not an inconsistency). A photo of an older version is
+# board cell is "to_post" (shown, not an inconsistency). A photo of an older version is
 # stale at once: the board shows what a correction replaced.
 BOARD_POSTING_DAYS = 3
-_FINE = frozenset({"ok", "awaiting", "waiting"})
+_FINE = frozenset({"ok", "to_post", "waiting"})
 
 
 @dataclass
@@ -36,9 +36,11 @@ class Cell:
     channel: str
     target: str
     holds: int | None      # the version number the channel shows, None if none
-    state: str             # ok | stale | pending | failed | missing | awaiting | waiting
-    # awaiting: the board is in its grace days before a photo is due
+    state: str             # ok | stale | pending | awaiting | failed | missing | to_post | waiting
+    # awaiting: a cadre has yet to tap send (customer group) or confirm a forward
+    # to_post: the board is in its grace days before a photo is due
     # waiting: a scheduled channel (the daily digest) has not reached its time yet
+    error: str = ""        # the platform's message when the delivery failed
 
 
 @dataclass
@@ -68,7 +70,10 @@ async def _ledger_stale(version: NoticeVersion) -> bool:
     return now is None or fingerprint(now) != fingerprint(base)
 
 
-def _robot_cells(current: NoticeVersion, deliveries: list[Delivery]) -> list[Cell]:
+def _channel_cells(current: NoticeVersion, deliveries: list[Delivery]) -> list[Cell]:
+    """One cell per target: the robot group, each cadre's customer groups ("customer-group
+    task confirmed" once the cadre tapped send) and each ordinary WeChat group ("forward pack
+    confirmed" once the cadre said they forwarded it)."""
     by_target: dict[int, list[Delivery]] = {}
     for d in deliveries:
         by_target.setdefault(d.target_id, []).append(d)
@@ -77,15 +82,18 @@ def _robot_cells(current: NoticeVersion, deliveries: list[Delivery]) -> list[Cel
         held = max((d.version.number for d in sent if d.state == DeliveryState.DELIVERED),
                    default=None)
         for_current = [d for d in sent if d.version_id == current.id]
+        error = ""
         if held == current.number:
             state = "ok"
-        elif any(d.state == DeliveryState.FAILED for d in for_current):
-            state = "failed"
+        elif failed := [d for d in for_current if d.state == DeliveryState.FAILED]:
+            state, error = "failed", failed[0].last_error
+        elif any(d.state == DeliveryState.AWAITING_CONFIRMATION for d in for_current):
+            state = "awaiting"
         elif for_current:
             state = "pending"
         else:
             state = "stale" if held else "missing"
-        cells.append(Cell("wecom_robot", sent[0].target.name, held, state))
+        cells.append(Cell(str(sent[0].target.kind), sent[0].target.name, held, state, error))
     return cells
 
 
@@ -99,7 +107,7 @@ async def _board_cell(version: NoticeVersion, today: date) -> Cell:
         return Cell("board", "公开栏", held, "ok" if held == version.number else "stale")
     posted = version.published_at.astimezone(CHINA).date()
     waiting = (today - posted).days < BOARD_POSTING_DAYS
-    return Cell("board", "公开栏", None, "awaiting" if waiting else "missing")
+    return Cell("board", "公开栏", None, "to_post" if waiting else "missing")
 
 
 async def consistency_matrix(region_code: str | None = None,
@@ -119,7 +127,7 @@ async def consistency_matrix(region_code: str | None = None,
                   await _ledger_stale(version))
         row.cells.append(Cell("web", "公示网页", version.number, "ok"))
         row.cells.append(await _board_cell(version, today))
-        row.cells.extend(_robot_cells(version, deliveries))
+        row.cells.extend(_channel_cells(version, deliveries))
         row.cells.append(await digest_cell(version))
         rows.append(row)
     return rows

@@ -10,6 +10,12 @@ from tortoise.models import Model
 from notices.board_models import BoardPosting  # noqa: F401
 from notices.calendar_models import CalendarDay, CalendarYear  # noqa: F401
 from notices.catalog_models import CatalogItem, Program  # noqa: F401
+from notices.delivery_models import (  # noqa: F401
+    CustomerGroupTask,
+    ForwardConfirmation,
+    SendWindow,
+    WeComToken,
+)
 from notices.ledgers.models import (  # noqa: F401  (one app, one model registry)
     FinanceEntry,
     FinancePeriod,

@@ -3,6 +3,12 @@
 On PostgreSQL the claim is ``SELECT … FOR UPDATE SKIP LOCKED`` so any number of workers share
 the table without taking the same row; on SQLite (one worker in the web process) the lock
 clause is a no-op and the conditional update alone guards the claim.
+
+A claim counts the attempt and sets a lease. A worker that dies mid-delivery leaves its rows
+in ``sending``; the sweeper (``sweep_expired_leases``, its own loop in the worker) returns
+them to ``pending`` once the lease has run out, or fails them after the last attempt.
+Customer-group tasks wait in ``awaiting_confirmation``; ``claim_polls`` hands each due one to
+exactly one worker by moving its next poll time forward under the same lock.
 """
 
 from __future__ import annotations
@@ -10,19 +16,17 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import F, Q, Subquery
 from tortoise.transactions import in_transaction
 
-from notices.models import Delivery, DeliveryState
+from notices.models import ChannelTarget, Delivery, DeliveryState
 
 MAX_ATTEMPTS = 8
 
 
 async def claim_due(now: datetime, lease_s: int, limit: int = 10) -> list[Delivery]:
     """Take up to ``limit`` deliveries that are due, or whose worker's lease ran out."""
-    due = Q(state=DeliveryState.PENDING, next_attempt_at__lte=now) | Q(
-        state=DeliveryState.SENDING, lease_until__lt=now
-    )
+    due = Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
     async with in_transaction():
         rows = (
             await Delivery.filter(due)
@@ -42,6 +46,61 @@ async def claim_due(now: datetime, lease_s: int, limit: int = 10) -> list[Delive
     return await Delivery.filter(id__in=[r.id for r in claimed]).prefetch_related(
         "target", "version"
     ).order_by("id")
+
+
+LEASE_EXPIRED = "租约到期：发送中的工作进程中断了，已放回队列重试"
+
+
+async def sweep_expired_leases(now: datetime) -> int:
+    """Return deliveries stuck in ``sending`` past their lease to ``pending`` (the claim
+    already counted their attempt); fail those that used their last attempt."""
+    stuck = Q(state=DeliveryState.SENDING, lease_until__lt=now)
+    failed = await Delivery.filter(stuck, attempts__gte=MAX_ATTEMPTS).update(
+        state=DeliveryState.FAILED, lease_until=None,
+        last_error=f"{LEASE_EXPIRED}；已试 {MAX_ATTEMPTS} 次，放弃")
+    returned = await Delivery.filter(stuck).update(
+        state=DeliveryState.PENDING, next_attempt_at=now, lease_until=None,
+        last_error=LEASE_EXPIRED)
+    return failed + returned
+
+
+async def claim_polls(now: datetime, interval_s: float, kinds: list[str],
+                      limit: int = 10) -> list[Delivery]:
+    """Awaiting-confirmation deliveries of ``kinds`` whose next poll is due, each handed to
+    one worker only: its next poll time moves on under the row lock."""
+    later = now + timedelta(seconds=interval_s)
+    async with in_transaction():
+        rows = (
+            await Delivery.filter(state=DeliveryState.AWAITING_CONFIRMATION,
+                                  next_attempt_at__lte=now,
+                                  target_id__in=Subquery(
+                                      ChannelTarget.filter(kind__in=kinds).values("id")))
+            .order_by("next_attempt_at", "id").limit(limit)
+            .select_for_update(skip_locked=True)
+        )
+        taken = [row.id for row in rows
+                 if await Delivery.filter(id=row.id, next_attempt_at=row.next_attempt_at,
+                                          state=DeliveryState.AWAITING_CONFIRMATION)
+                 .update(next_attempt_at=later)]
+    return await Delivery.filter(id__in=taken).prefetch_related("target", "version").order_by(
+        "id")
+
+
+async def await_confirmation(delivery: Delivery, next_check: datetime, platform_id: str = ""
+                             ) -> None:
+    """The platform holds the message until a person acts (a cadre taps send, forwards)."""
+    ids = [*delivery.platform_ids, platform_id] if platform_id else delivery.platform_ids
+    await Delivery.filter(id=delivery.id).update(
+        state=DeliveryState.AWAITING_CONFIRMATION, next_attempt_at=next_check,
+        lease_until=None, last_error="", platform_ids=ids)
+
+
+async def defer(delivery: Delivery, until: datetime, reason: str) -> None:
+    """Not now, and not a failure (a full rate window): back to pending without using up
+    the attempt the claim counted."""
+    await Delivery.filter(id=delivery.id).update(
+        state=DeliveryState.PENDING, next_attempt_at=until, lease_until=None,
+        attempts=F("attempts") - 1, last_error=reason[:500])
 
 
 async def record_step(delivery: Delivery, platform_id: str = "") -> None:

@@ -26,6 +26,8 @@ class Role(StrEnum):
 
 class ChannelKind(StrEnum):
     WECOM_ROBOT = "wecom_robot"
+    WECOM_CUSTOMER_GROUP = "wecom_customer_group"  # a cadre's WeCom customer groups
+    WECHAT_GROUP = "wechat_group"  # an ordinary WeChat group: forwarded by hand
 
 
 class Region(Model):

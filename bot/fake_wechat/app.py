@@ -2,7 +2,8 @@
 
 Mounted at ``/_fake/wechat`` in the demo and standalone in tests, so every route is
 relative to the sub-application root. Behaviour and sources: ``tokens`` (token
-endpoints), ``webhook`` (group robot). This module adds the scripted faults.
+endpoints), ``webhook`` (group robot), ``customer_groups``
+(客户群 group-message tasks). This module adds the scripted faults.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.fake_wechat import dev_page, mp_publish, webhook
+from bot.fake_wechat import customer_groups, dev_page, mp_publish, webhook
 from bot.fake_wechat.replies import Flavour, error, reply
 from bot.fake_wechat.state import FakeWeChatState
 
@@ -32,6 +33,7 @@ def create_fake_wechat_app(state: FakeWeChatState | None = None) -> web.Applicat
     app.router.add_post("/cgi-bin/webhook/send", _api("wecom", webhook.webhook_send))
     app.router.add_post("/cgi-bin/webhook/upload_media", _api("wecom", webhook.upload_media))
     mp_publish.setup(app, _api)
+    customer_groups.setup(app, _api, FAKE_STATE)
     dev_page.setup(app, FAKE_STATE)
     return app
 

@@ -115,7 +115,20 @@ def setup(app: web.Application, state_key: web.AppKey[FakeWeChatState]) -> None:
             {"name": name, "messages": [_view(request, m) for m in state.messages(key)]}
             for key, name in state.robots().items()
         ]
-        page = _TEMPLATES.get_template("dev.html").render(robots=robots, mp=mp_view(state))
+        members = [
+            {"userid": userid, "groups": len(chats), "tasks": [
+                {"time": datetime.fromtimestamp(t.created_at, _CHINA).strftime("%m-%d %H:%M"),
+                 "text": str((t.body.get("text") or {}).get("content", "")),
+                 "attachments": [str(a.get("msgtype", "")) for a in t.body.get("attachments", [])
+                                 if isinstance(a, dict)],
+                 "sent": t.sent_at is not None,
+                 "send_url": str(request.app.router["fake_dev_tap_send"].url_for(
+                     msgid=t.msgid))}
+                for t in state.groups.tasks_of(userid)]}
+            for userid, chats in state.groups.members.items()
+        ]
+        page = _TEMPLATES.get_template("dev.html").render(robots=robots, members=members,
+                                                          mp=mp_view(state))
         return web.Response(text=page, content_type="text/html", charset="utf-8")
 
     async def media(request: web.Request) -> web.Response:

@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.fake_wechat.customer_groups import FakeCustomerGroups
 from bot.fake_wechat.mp_state import FakeOfficialAccount
 from bot.fake_wechat.tokens import FakeTokens
 
@@ -78,6 +79,7 @@ class FakeWeChatState:
         self.mp_events_url: str = ""
         self.mp_events_token: str = ""
         self.background: set[asyncio.Task[None]] = set()
+        self.groups = FakeCustomerGroups(lambda: self.clock())
 
     # -- robots ----------------------------------------------------------------
 

@@ -38,6 +38,7 @@ class WeChatErrcode(IntEnum):
     OK = 0
     INVALID_CREDENTIAL = 40001  # bad secret on a token fetch; bad/stale token on other calls
     INVALID_GRANT_TYPE = 40002
+    INVALID_USERID = 40003  # WeCom: the sender userid is not a member
     INVALID_FILE_SIZE = 40006  # upload outside 5 B..20 MB
     INVALID_MEDIA_ID = 40007  # unknown or expired (3 days) media_id
     INVALID_MESSAGE_TYPE = 40008  # unknown msgtype
@@ -55,6 +56,7 @@ class WeChatErrcode(IntEnum):
     API_MINUTE_QUOTA = 45011  # official account per-minute quota
     DATA_FORMAT_ERROR = 47001  # body is not parseable JSON
     API_UNAUTHORIZED = 48001
+    GROUPMSG_DISPATCHING = 41063  # 群发消息正在被派发中，请稍后再试: poll again later
     WECOM_IP_NOT_ALLOWED = 60020  # WeCom's counterpart of 40164
     INVALID_WEBHOOK_URL = 93000  # robot key unknown or robot removed from the group
     MEDIA_MD5_MISMATCH = 301019  # robot image md5 does not match the base64 payload
@@ -69,6 +71,7 @@ RETRYABLE_ERRCODES: frozenset[int] = frozenset(
         WeChatErrcode.API_MINUTE_QUOTA,
         WeChatErrcode.ACCESS_TOKEN_EXPIRED,
         WeChatErrcode.INVALID_ACCESS_TOKEN,
+        WeChatErrcode.GROUPMSG_DISPATCHING,
     }
 )
 

@@ -75,7 +75,8 @@ def test_finance_disclosure_from_the_command_line(demo_home, capsys):
     main(["check", "consistency", "--village", VILLAGE, "--json"])
     matrix = _json(capsys)
     [row] = [r for r in matrix["notices"] if r["notice_id"] == draft["id"]]
-    assert {"channel": "board", "target": "公开栏", "holds": 1, "state": "ok"} in row["cells"]
+    assert {"channel": "board", "target": "公开栏", "holds": 1, "state": "ok", "error": ""} \
+        in row["cells"]
     main(["notice", "show", str(draft["id"]), "--json"])
     [posting] = _json(capsys)["versions"][0]["board_postings"]
     assert posting["posted_by"] == "北坡文书" and Path(posting["photo"]).is_file()

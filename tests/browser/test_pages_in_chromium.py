@@ -104,3 +104,29 @@ def test_a_villager_reads_the_finance_disclosure_on_a_phone_without_scrolling_si
         assert size >= 18
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         browser.close()
+
+
+def test_a_cadre_opens_the_forward_pack_copies_and_confirms_on_a_phone(served, capsys):
+    import json
+
+    from playwright.sync_api import sync_playwright
+
+    assert main(["forward-pack", "show", "1", "--village", "419901100201", "--json"]) == 0
+    pack = json.loads(capsys.readouterr().out)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(pack["pack_page"])
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways
+        size = page.eval_on_selector("#pack-text", "e => getComputedStyle(e).fontSize")
+        assert float(size.removesuffix("px")) >= 18  # large type for the cadre
+        assert page.inner_text("#pack-text") == pack["text"]
+        assert page.eval_on_selector("img.long", "e => e.naturalWidth") > 0  # image loads
+        page.fill("#who", "王文书")
+        page.fill("#group", "东湖村村民群")
+        page.click("text=我已转发到这个群")
+        page.wait_for_selector(".done")
+        assert "王文书 转发到“东湖村村民群”" in page.inner_text(".done")
+        page.reload()  # post/redirect/get: a reload records nothing twice
+        assert page.locator("ul.plain li").count() == 1
+        browser.close()

@@ -16,8 +16,10 @@ from bot.app import create_app
 from bot.cli import main
 from bot.db import close_database, open_database
 from bot.fake_wechat import FAKE_STATE
-from bot.settings import load_config
+from bot.settings import load_config, load_secrets
+from notices.forward_pack import pack_key, sign
 from notices.models import Delivery, DeliveryState, NoticeVersion
+from villages.models import ChannelKind
 
 
 def _free_port() -> int:
@@ -31,6 +33,7 @@ def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     port = _free_port()
     env = {"CUNWU_HOME": str(tmp_path / "var"), "CUNWU_PORT": str(port),
            "CUNWU_PUBLIC_URL": f"http://127.0.0.1:{port}", "CUNWU_WORKER_INTERVAL": "1",
+           "CUNWU_GROUP_POLL": "1",
            "CUNWU_DIGEST_TIME": "off"}  # the served app must not send a digest mid-test
     monkeypatch.delenv("CUNWU_DATABASE_URL", raising=False)
     for key, value in env.items():
@@ -96,6 +99,8 @@ async def _serve_and_check(port: int) -> None:
             for version in versions:
                 code = version.verify_code
                 for delivery in version.deliveries:
+                    if delivery.target.kind != ChannelKind.WECOM_ROBOT:
+                        continue  # customer groups and forward packs wait for their cadre
                     received = fake.messages(delivery.target.address)
                     card = next(m for m in received if m.msgtype == "markdown"
                                 and f"{code[:4]}-{code[4:]}" in m.content)
@@ -110,6 +115,8 @@ async def _serve_and_check(port: int) -> None:
                         assert f"<td>{row['name']}</td>" not in html  # names masked online
             async with http.get(f"http://127.0.0.1:{port}/n/NOSUCHCODE") as missing:
                 assert missing.status == 404 and "核验码" in await missing.text()
+            await _cadre_confirms_groups(http, port, fake, config)
+        await _wait_for_deliveries(awaiting_ok=False)
     finally:
         await runner.cleanup()
 
@@ -121,10 +128,32 @@ def _subapps(app: web.Application):
             yield sub
 
 
-async def _wait_for_deliveries() -> None:
+async def _cadre_confirms_groups(http: aiohttp.ClientSession, port: int, fake, config) -> None:
+    """The village cadre taps send on the customer-group task and confirms the forward pack."""
+    base = f"http://127.0.0.1:{port}"
+    assert fake.groups.tasks, "the demo village's customer-group task was not created"
+    for msgid in list(fake.groups.tasks):
+        async with http.post(f"{base}/_fake/wechat/dev/customer-groups/{msgid}/send",
+                             headers={"Accept": "application/json"}) as tapped:
+            assert tapped.status == 200
+    key = pack_key(load_secrets(config.home).lookup_key)
+    packs = await Delivery.filter(target__kind=ChannelKind.WECHAT_GROUP).prefetch_related(
+        "target")
+    assert packs
+    for delivery in packs:
+        token = sign(key, delivery.version_id, delivery.target.region_id)
+        async with http.post(f"{base}/f/{token}/confirm",
+                             data={"who": "村文书", "group": delivery.target.name}) as done:
+            assert done.status == 200
+
+
+async def _wait_for_deliveries(awaiting_ok: bool = True) -> None:
+    done = {DeliveryState.DELIVERED}
+    if awaiting_ok:
+        done.add(DeliveryState.AWAITING_CONFIRMATION)
     for _ in range(100):
         states = {d.state for d in await Delivery.all()}
-        if states == {DeliveryState.DELIVERED}:
+        if states <= done:
             return
         await asyncio.sleep(0.2)
     raise AssertionError(f"deliveries not done: {states}")

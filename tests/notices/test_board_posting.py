@@ -60,7 +60,7 @@ def _cells(rows, notice_id):
 async def test_a_photo_of_the_current_version_makes_the_board_cell_current(runtime):
     _, _, cadre, notice = await _published(runtime)
     row, board = _cells(await consistency_matrix(VILLAGE_A), notice.id)
-    assert (board.holds, board.state) == (None, "awaiting")   # just published: in its grace
+    assert (board.holds, board.state) == (None, "to_post")   # just published: in its grace
     pdf = runtime.store.read(f"{row.verify_code.replace('-', '')}.pdf")
     photo = render_pngs(pdf, 1080)[0]   # as good a stand-in for a phone photo as any
     posting = await record_board_posting(notice.id, VILLAGE_A, photo, "IMG_0001.png", cadre,
