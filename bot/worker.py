@@ -19,6 +19,7 @@ from bot.wechat.robot import WeComRobotClient, split_markdown
 from notices import outbox
 from notices.channels import robot_markdown, withdrawal_markdown
 from notices.files import FileStore
+from notices.general_channels import pdf_display_name
 from notices.lifecycle import CHINA, publication_of
 from notices.models import Delivery, DeliveryPurpose
 from villages.models import ChannelKind
@@ -41,9 +42,7 @@ def robot_steps(delivery: Delivery, public_url: str) -> list[Step]:
     pub = publication_of(version.content, version.verify_code,
                          f"{public_url}/n/{version.verify_code}")
     card = robot_markdown(version.content, pub)
-    content = version.content
-    shown = (f"{content['region']['name']}{content['year']}年{content['program']}公示-"
-             f"{version.verify_code[:4]}-{version.verify_code[4:]}.pdf")
+    shown = pdf_display_name(version.content, version.verify_code)
     return [Step("markdown", chunk) for chunk in split_markdown(card)] + [
         Step("file", version.pdf_file, shown)
     ]

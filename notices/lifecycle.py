@@ -16,8 +16,9 @@ from tortoise.transactions import in_transaction
 
 from notices import checks
 from notices.audit import record_event
+from notices.board import board_pdf
 from notices.catalog import item_for_program
-from notices.channels import Publication, board_doc, robot_markdown
+from notices.channels import Publication, robot_markdown
 from notices.content import summary_content, village_contents
 from notices.files import FileStore
 from notices.fingerprint import fingerprint, verify_code
@@ -30,7 +31,7 @@ from notices.models import (
     NoticeVersion,
     VersionStatus,
 )
-from pdf import FontError, render_notice
+from pdf import FontError
 from villages.errors import Conflict, Forbidden, InvalidInput, NotFound
 from villages.models import ChannelTarget, Region, Role, Staff
 from villages.services import check_in_scope, check_role
@@ -183,7 +184,7 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
     pub = publication_of(content, code, ctx.notice_url(code))
     pdf_name = f"{code}.pdf"
     try:
-        pdf_bytes = render_notice(board_doc(content, pub, draft=False))
+        pdf_bytes = board_pdf(content, pub, ctx.store, draft=False)
     except FontError as exc:
         raise InvalidInput(f"公示表有字体印不出来的字，请核对后再发布：{exc}") from None
     whitelist = ctx.whitelist | await official_numbers()

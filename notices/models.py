@@ -22,6 +22,7 @@ from villages.models import ChannelTarget, Region, Staff
 class NoticeKind(StrEnum):
     PAYOUT_VILLAGE = "payout_village"     # 补贴发放公示（村）
     PAYOUT_SUMMARY = "payout_summary"     # 补贴发放汇总表（乡镇）
+    GENERAL = "general"                   # 通知公告（正文 + 图片）
 
 
 class NoticeState(StrEnum):
@@ -30,6 +31,8 @@ class NoticeState(StrEnum):
     APPROVED = "approved"
     PUBLISHED = "published"
     WITHDRAWN = "withdrawn"
+    CLOSED = "closed"        # 公示期满: still current and checkable, no longer on display
+    ARCHIVED = "archived"    # 已归档: kept for the record (≥ 10 years), nothing more happens
 
 
 class VersionStatus(StrEnum):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from notices.channels import Publication, board_doc
+from notices.board import board_pdf
+from notices.channels import Publication
 from notices.files import FileStore
 from notices.models import Notice, NoticeVersion
-from pdf import render_notice
 
 
 async def render_notice_pdf(notice: Notice, store: FileStore, public_url: str) -> tuple[bytes, str]:
@@ -14,4 +14,4 @@ async def render_notice_pdf(notice: Notice, store: FileStore, public_url: str) -
     version = await NoticeVersion.filter(notice=notice).order_by("-number").first()
     if version is not None:
         return store.read(version.pdf_file), f"v{version.number}"
-    return render_notice(board_doc(notice.draft_content, Publication(), draft=True)), "草稿"
+    return board_pdf(notice.draft_content, Publication(), store, draft=True), "草稿"
