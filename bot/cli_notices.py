@@ -10,8 +10,12 @@ from bot.cli_args import actor_arg, command_group, json_arg, region_filter
 
 def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     notice = command_group(sub, "notice", "draft, review and publish notices")
-    p = notice.add_parser("create", help="draft the village notices and township summary")
-    p.add_argument("--batch", type=int, required=True)
+    p = notice.add_parser("create", help="draft the notices of a payout batch, or a general "
+                          "notice (通知公告) from a notice.yaml")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--batch", type=int, help="village notices and the township summary")
+    source.add_argument("--file", help="notice.yaml: title, region, catalog_item, body; "
+                        "pictures next to it")
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_notices.notice_create)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from bot.commands import Outcome, read_file
 from bot.runtime import opened
 from bot.settings import Config
-from notices import catalog, corrections, lifecycle, objections
+from notices import catalog, corrections, general, lifecycle, objections
 from notices.audit import find_broken_link
 from notices.catalog import seed_catalog
 from notices.catalog_models import CatalogItem, Program
@@ -24,9 +25,13 @@ from villages.models import Region
 
 
 async def notice_create(args: argparse.Namespace, config: Config) -> Outcome:
-    async with opened(config):
+    draft = general.load_notice_yaml(Path(args.file)) if args.file else None
+    async with opened(config) as runtime:
         actor = await villages.get_staff(args.actor)
-        created = await lifecycle.create_payout_notices(args.batch, actor)
+        if draft is not None:
+            created = [await general.create_general_notice(draft, actor, runtime.store)]
+        else:
+            created = await lifecycle.create_payout_notices(args.batch, actor)
         rows = [await _notice_row(n) for n in created]
     return rows, f"已起草 {len(rows)} 份公示：" + "、".join(str(r["id"]) for r in rows)
 

@@ -53,6 +53,9 @@ SETTINGS: tuple[Setting, ...] = (
             "the real one)."),
     Setting("CUNWU_MP_APPID", "wxcunwudev0000000",
             "Official-account AppID (dev value; live mode must set the real one)."),
+    Setting("CUNWU_PERSONAL_LIST_GRACE_DAYS", "0",
+            "Days after its 公示期 that a personal list (payout, 低保/特困) still shows its rows "
+            "on the web; then the page says it has ended and where to ask."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -75,6 +78,7 @@ class Config:
     mp_token: str = "cunwu-dev-token"
     mp_aes_key: str = "Y3Vud3UtZGV2LWFlcy1rZXktbm90LWEtc2VjcmV0ISE"
     mp_appid: str = "wxcunwudev0000000"
+    personal_list_grace_days: int = 0
 
     @property
     def files_dir(self) -> Path:
@@ -119,7 +123,15 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         delivery_lease=_int(env, "CUNWU_DELIVERY_LEASE"),
         log_level=_raw(env, "CUNWU_LOG_LEVEL").upper(),
         **_mp_settings(env, mode),
+        personal_list_grace_days=_grace_days(env),
     )
+
+
+def _grace_days(env: dict[str, str]) -> int:
+    days = _int(env, "CUNWU_PERSONAL_LIST_GRACE_DAYS")
+    if not 0 <= days <= 90:
+        raise ValueError("CUNWU_PERSONAL_LIST_GRACE_DAYS must be 0…90 (days after the 公示期)")
+    return days
 
 
 def _mp_settings(env: dict[str, str], mode: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,16 @@ def normalize_picture(raw: bytes, label: str) -> Picture:
         raise InvalidInput(f"图片 {label} 有 {len(raw) // 1024 // 1024} MB，"
                            f"最大 {MAX_PICTURE_BYTES // 1024 // 1024} MB，请压缩后再用")
     try:
-        with Image.open(io.BytesIO(raw)) as probe:
+        with warnings.catch_warnings():
+            # Pillow only warns between its two bomb limits; here every bomb is refused.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(raw))
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise InvalidInput(f"图片 {label} 像素太多了，太大了") from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise InvalidInput(f"{label} 不是能打开的图片（只支持 PNG 或 JPEG）") from None
+    try:
+        with probe:
             kind = probe.format
             if kind not in ("PNG", "JPEG"):
                 raise InvalidInput(f"图片 {label} 是 {kind} 格式，只支持 PNG 或 JPEG")

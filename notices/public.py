@@ -10,6 +10,7 @@ from notices.channels import online_rows
 from notices.fingerprint import fingerprint, format_code, normalize_code
 from notices.models import NoticeVersion, VersionStatus
 from notices.money import format_fen
+from notices.retention import taken_down, where_to_ask
 from pdf.amounts import amount_in_words
 from villages.errors import NotFound
 from villages.models import Level, Region
@@ -79,17 +80,24 @@ async def check_version(version: NoticeVersion) -> Verification:
     )
 
 
-async def notice_page(version: NoticeVersion, today: date) -> dict[str, Any]:
-    """Everything the mobile page of one version shows (masked names only)."""
+async def notice_page(version: NoticeVersion, today: date,
+                      grace_days: int = 0) -> dict[str, Any]:
+    """Everything the mobile page of one version shows (masked names only). A personal list
+    past its 公示期 + ``grace_days`` shows no rows (notices.retention)."""
     check = await check_version(version)
     content = version.content
+    removed = taken_down(content, version.period_end, today, grace_days)
     return {
+        "kind": content["kind"],
+        "body": content.get("body", []),
+        "taken_down": removed,
+        "where_to_ask": where_to_ask(content),
         "check": check,
         "title": content["title"],
         "issuer": content["issuer"],
         "intro": content["intro"],
         "region": content["region"],
-        "rows": online_rows(content),
+        "rows": [] if removed else online_rows(content),
         "quantity_unit": content.get("quantity_unit", ""),
         "total": format_fen(content["total_fen"]),
         "total_words": amount_in_words(content["total_fen"]),
@@ -118,7 +126,7 @@ async def village_page(code: str) -> dict[str, Any]:
         notice__region_id=region.id, status=VersionStatus.CURRENT).order_by("-id")
     items = [{"title": v.content["title"], "code": format_code(v.verify_code),
               "url": f"/n/{v.verify_code}", "period_end": v.period_end.isoformat(),
-              "total": format_fen(v.content["total_fen"]),
+              "total": format_fen(v.content["total_fen"]), "kind": v.content["kind"],
               "corrected": "correction" in v.content} for v in currents]
     parent = await Region.get_or_none(id=region.parent_id) if region.parent_id else None
     return {"region": region, "parent": parent, "items": items}
