@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from bot.demo_finance import load_demo_finance
+from bot.demo_general import load_demo_general
 from bot.runtime import Runtime, ensure_seed_data
 from notices import lifecycle
 from notices.idcard import id_check_char
@@ -92,6 +93,8 @@ async def load_demo(runtime: Runtime) -> dict[str, Any]:
                                      f"demo-robot-{village.code}")
         if index == 0:
             finance_loaded += await load_demo_finance(township, clerk, demo_dir)
+            published += await load_demo_general(runtime, village_list[0], clerk, reviewer,
+                                                  demo_dir / "general-notice")
         if await PayoutBatch.exists(township=township, program=PROGRAM, year=YEAR):
             continue
         sheet = payout_sheet(township, village_list, seed=index)
