@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot import commands_notices
+from bot import commands_lifecycle, commands_notices
 from bot.cli_args import actor_arg, command_group, json_arg, region_filter
 
 
@@ -55,6 +55,17 @@ def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_notices.notice_withdraw)
+
+    p = notice.add_parser("close-expired",
+                          help="close published notices whose 公示期 has ended (the worker "
+                          "does this daily)")
+    json_arg(p)
+    p.set_defaults(handler=commands_lifecycle.notice_close_expired)
+    p = notice.add_parser("archive", help="archive a closed or withdrawn notice")
+    p.add_argument("id", type=int)
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_lifecycle.notice_archive)
 
     check = command_group(sub, "check", "consistency checks")
     p = check.add_parser("consistency",

@@ -12,15 +12,16 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.wechat.errors import DeliveryError, MediaExpiredError, RetryableDeliveryError
 from bot.wechat.robot import WeComRobotClient, split_markdown
 from notices import outbox
 from notices.channels import robot_markdown, withdrawal_markdown
+from notices.closing import close_expired
 from notices.files import FileStore
 from notices.general_channels import pdf_display_name
-from notices.lifecycle import CHINA, publication_of
+from notices.lifecycle import CHINA, publication_of, today_in_china
 from notices.models import Delivery, DeliveryPurpose
 from villages.models import ChannelKind
 
@@ -55,9 +56,11 @@ class DeliveryWorker:
         self.store = store
         self.public_url = public_url
         self.lease_s = lease_s
+        self._daily_done_on: date | None = None
 
     async def run_once(self, limit: int = 10) -> int:
         """Deliver what is due now; return how many deliveries were worked on."""
+        await self.daily_step()
         claimed = await outbox.claim_due(datetime.now(CHINA), self.lease_s, limit)
         for delivery in claimed:
             await self._deliver(delivery)
@@ -73,6 +76,16 @@ class DeliveryWorker:
             if not busy:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=interval_s)
+
+    async def daily_step(self) -> None:
+        """Once per day per worker: close notices whose 公示期 ended (safe to run on many)."""
+        today = today_in_china()
+        if self._daily_done_on == today:
+            return
+        closed = await close_expired(today)
+        self._daily_done_on = today
+        if closed:
+            log.info("closed %d notices whose 公示期 ended", len(closed))
 
     async def _deliver(self, delivery: Delivery) -> None:
         target = delivery.target

@@ -119,10 +119,11 @@ async def withdraw(notice: Notice, actor: Staff, reason: str) -> int:
                   .values_list("target_id", flat=True))
     now = datetime.now(CHINA)
     async with in_transaction():
-        moved = await Notice.filter(id=notice.id).exclude(state=NoticeState.WITHDRAWN).update(
+        moved = await Notice.filter(id=notice.id).exclude(
+            state__in=(NoticeState.WITHDRAWN, NoticeState.ARCHIVED)).update(
             state=NoticeState.WITHDRAWN, withdrawn_reason=reason)
         if not moved:
-            raise Conflict(f"公示 {notice.id} 已经撤回了")
+            raise Conflict(f"公示 {notice.id} 已经撤回或归档了，不能再撤回")
         await NoticeVersion.filter(id=current.id).update(
             status=VersionStatus.WITHDRAWN, withdrawn_reason=reason, status_changed_at=now)
         await Delivery.bulk_create([

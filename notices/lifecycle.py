@@ -40,7 +40,12 @@ CHINA = ZoneInfo("Asia/Shanghai")
 _STATE_ZH = {
     NoticeState.DRAFT: "草稿", NoticeState.IN_REVIEW: "待审核", NoticeState.APPROVED: "已审核",
     NoticeState.PUBLISHED: "公示中", NoticeState.WITHDRAWN: "已撤回",
+    NoticeState.CLOSED: "公示期满", NoticeState.ARCHIVED: "已归档",
 }
+
+
+def state_zh(state: NoticeState) -> str:
+    return _STATE_ZH[state]
 
 
 def today_in_china() -> date:
