@@ -46,6 +46,7 @@ def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     target.add_argument("id", type=int, nargs="?")
     target.add_argument("--batch", type=int, help="every stale notice of the batch")
     p.add_argument("--reason", required=True)
+    p.add_argument("--file", help="general notices: the corrected notice.yaml")
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_notices.notice_correct)
@@ -94,6 +95,17 @@ def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_notices.objection_answer)
+    p = objection.add_parser("uphold", help="answer as upheld and, with --correct, draft the "
+                             "notice's correction in the same step")
+    p.add_argument("number")
+    p.add_argument("--answer", required=True, help="the answer to the villager")
+    p.add_argument("--correct", action="store_true",
+                   help="draft the correction now (payouts: from the amended ledger)")
+    p.add_argument("--file", help="general notices: the corrected notice.yaml")
+    p.add_argument("--public", action="store_true", help="show the answer under the notice")
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_lifecycle.objection_uphold)
 
     p = sub.add_parser("due", help="what is due or overdue: notices, answers, finance")
     region_filter(p)

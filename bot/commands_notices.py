@@ -17,6 +17,7 @@ from notices.consistency import consistency_matrix, matrix_as_dict
 from notices.deadlines import import_schedule
 from notices.due import due_items, items_as_dicts
 from notices.fingerprint import format_code
+from notices.general_corrections import correct_general
 from notices.models import AuditEvent, Delivery, Notice, NoticeState, NoticeVersion
 from villages import services as villages
 from villages.codes import prefix_of
@@ -123,14 +124,20 @@ async def notice_transition(args: argparse.Namespace, config: Config) -> Outcome
 
 
 async def notice_correct(args: argparse.Namespace, config: Config) -> Outcome:
-    async with opened(config):
+    draft = general.load_notice_yaml(Path(args.file)) if args.file else None
+    if draft is not None and args.id is None:
+        raise InvalidInput("--file 只能更正一份通知公告：请给出公示编号")
+    async with opened(config) as runtime:
         actor = await villages.get_staff(args.actor)
         notices = ([await lifecycle.get_notice(args.id)] if args.id is not None
                    else await corrections.stale_notices(args.batch))
         if not notices:
             return [], "没有需要更正的公示：已发布的内容与台账一致"
         for notice in notices:
-            await corrections.correct(notice, actor, args.reason)
+            if draft is not None:
+                await correct_general(notice, draft, actor, args.reason, runtime.store)
+            else:
+                await corrections.correct(notice, actor, args.reason)
         rows = [await _notice_row(n) for n in notices]
     ids = "、".join(str(r["id"]) for r in rows)
     return rows, f"已起草更正 {ids}：审核通过后发布，即替代原版本"

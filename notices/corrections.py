@@ -77,6 +77,12 @@ async def amend_payout_row(row_id: int, actor: Staff, reason: str, *,
     return [n.id for n in await stale_notices(batch.id)]
 
 
+def correctable_state(notice: Notice) -> NoticeState:
+    """A notice is corrected while published or after its 公示期 closed (an objection may be
+    answered after the period ends); the correction restarts the period either way."""
+    return NoticeState.CLOSED if notice.state == NoticeState.CLOSED else NoticeState.PUBLISHED
+
+
 async def stale_notices(batch_id: int) -> list[Notice]:
     """Published notices of the batch whose content no longer matches the ledger."""
     stale = []
@@ -92,6 +98,9 @@ async def correct(notice: Notice, actor: Staff, reason: str) -> None:
     check_role(actor, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
     check_in_scope(actor, await region_of(notice))
     reason = _reason(reason, "更正")
+    if notice.batch_id is None:
+        raise InvalidInput("通知公告没有台账可重新生成：请用 cunwu notice correct ID --file "
+                           "notice.yaml --reason … 给出改正后的内容")
     content = await content_from_ledger(notice)
     if content is None:
         raise Conflict("台账里这个村已没有发放记录；应撤回这份公示，而不是更正")
@@ -99,8 +108,9 @@ async def correct(notice: Notice, actor: Staff, reason: str) -> None:
     if digest == notice.draft_sha256:
         raise Conflict("台账与已发布的公示一致，没有需要更正的内容")
     batch = await PayoutBatch.get(id=notice.batch_id)
+    expected = correctable_state(notice)
     async with in_transaction():
-        await move_state(notice, NoticeState.PUBLISHED, NoticeState.DRAFT, draft_content=content,
+        await move_state(notice, expected, NoticeState.DRAFT, draft_content=content,
                     draft_sha256=digest, batch_revision=batch.revision,
                     correction_reason=reason, author_id=actor.id, approved_sha256="")
         await record_event(actor.name, "correct", f"notice:{notice.id}", {"reason": reason})

@@ -252,3 +252,4 @@ def read_pictures(content: dict[str, Any], store: FileStore) -> dict[str, bytes]
             raise InvalidInput(f"图片文件 {block['file']} 与公示记录的指纹不符，已被改动")
         out[block["sha256"]] = data
     return out
+
