@@ -20,6 +20,7 @@ from notices.board import board_pdf
 from notices.catalog import item_for_program
 from notices.channels import Publication, robot_markdown
 from notices.content import summary_content, village_contents
+from notices.county_settings import official_numbers as county_official_numbers
 from notices.files import FileStore
 from notices.fingerprint import fingerprint, verify_code
 from notices.ledgers.models import PayoutBatch
@@ -243,7 +244,8 @@ def publication_of(content: dict[str, Any], code: str, url: str) -> Publication:
 async def official_numbers() -> frozenset[str]:
     """The townships' 监督电话: official numbers a notice must print (DESIGN §2 whitelist)."""
     phones = await Region.exclude(supervision_phone="").values_list("supervision_phone", flat=True)
-    return frozenset("".join(ch for ch in phone if ch.isdigit()) for phone in phones)
+    townships = frozenset("".join(ch for ch in phone if ch.isdigit()) for phone in phones)
+    return townships | await county_official_numbers()  # plus the county's own (12345 …)
 
 
 async def region_of(notice: Notice) -> Region:

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from notices import objections, public
 from notices.consistency import consistency_matrix
+from notices.county_settings import get_int
 from notices.files import FileStore
 from notices.fingerprint import normalize_code
 from notices.general import pictures_of, read_pictures
@@ -57,8 +58,9 @@ async def notice(request: web.Request) -> web.Response:
     if normal and normal != code:
         raise web.HTTPFound(f"/n/{normal}")  # one address per version, whatever was typed
     version = await public.find_version(code)
-    page = await public.notice_page(version, today_in_china(), request.app[GRACE_DAYS])
+    page = await public.notice_page(version, today_in_china(), await _grace_days(request))
     page["answers"] = await objections.public_answers(version)
+    page["answer_days"] = await objections.answer_days()
     if page["kind"] == "general":
         page["picture_base"] = f"/n/{version.verify_code}/p"
         return render("general_notice.html", page)
@@ -80,6 +82,11 @@ async def notice_picture(request: web.Request) -> web.Response:
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
 
+async def _grace_days(request: web.Request) -> int:
+    """The county's setting if it made one, else the deployment's default."""
+    return await get_int("personal_list_grace_days", request.app[GRACE_DAYS])
+
+
 async def objection_submit(request: web.Request) -> web.Response:
     if (request.content_length or 0) > _FORM_LIMIT:
         raise InvalidInput("提交的内容太长了")
@@ -99,7 +106,7 @@ async def objection_status(request: web.Request) -> web.Response:
 async def notice_pdf(request: web.Request) -> web.StreamResponse:
     version = await public.find_version(request.match_info["code"])
     if taken_down(version.content, version.period_end, today_in_china(),
-                  request.app[GRACE_DAYS]):
+                  await _grace_days(request)):
         # The board PDF carries full names: it leaves the web with the list.
         raise NotFound(f"公示期已结束，名单不再在网上公开。{where_to_ask(version.content)}。")
     store = request.app[STORE]

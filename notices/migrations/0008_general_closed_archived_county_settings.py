@@ -9,6 +9,18 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='CountySetting',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('key', fields.CharField(unique=True, max_length=60)),
+                ('value', fields.CharField(max_length=500)),
+                ('updated_by', fields.CharField(max_length=50)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'county_setting', 'app': 'notices', 'pk_attr': 'id', 'table_description': "Current value of one county setting, each change audited with before and after."},
+            bases=['Model'],
+        ),
         ops.AlterField(
             model_name='Notice',
             name='kind',
