@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from notices.channels import Publication, board_doc
 from notices.files import FileStore
 from notices.general import read_pictures
 from notices.general_channels import general_board_doc, is_general
-from pdf import render_notice
+from pdf import Style, render_notice
 from pdf.general import render_general
+from pdf.notice import STYLE
 
 
 def board_pdf(content: dict[str, Any], pub: Publication, store: FileStore, *,
-              draft: bool) -> bytes:
+              draft: bool, style: Style = STYLE, withdrawn: bool = False) -> bytes:
     if is_general(content):
         pictures = read_pictures(content, store)
-        return render_general(general_board_doc(content, pub, pictures, draft=draft))
-    return render_notice(board_doc(content, pub, draft=draft))
+        doc = general_board_doc(content, pub, pictures, draft=draft)
+        return render_general(replace(doc, withdrawn=withdrawn), style=style)
+    return render_notice(replace(board_doc(content, pub, draft=draft), withdrawn=withdrawn),
+                         style=style)

@@ -3,6 +3,23 @@ from tortoise.migrations import operations as ops
 from notices.models import NoticeKind, NoticeState
 from tortoise import fields
 
+class AlterEnumDescription(ops.AlterField):
+    """New enum values change only the column's description. SQLite keeps no column comments,
+    and Tortoise would remake the notice table there to "alter" it, which fails on the
+    foreign keys of an existing database (and would drop its rows' triggers): on SQLite the
+    state moves on and the table is left alone. PostgreSQL updates the comment."""
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None):
+        if state_editor is None or state_editor.DIALECT == "sqlite":
+            return
+        await super().database_forward(app_label, old_state, new_state, state_editor)
+
+    async def database_backward(self, app_label, old_state, new_state, state_editor=None):
+        if state_editor is None or state_editor.DIALECT == "sqlite":
+            return
+        await super().database_backward(app_label, old_state, new_state, state_editor)
+
+
 class Migration(migrations.Migration):
     dependencies = [('notices', '0005_catalog'), ('villages', '0002_mp_follower')]
 
@@ -21,12 +38,12 @@ class Migration(migrations.Migration):
             options={'table': 'county_setting', 'app': 'notices', 'pk_attr': 'id', 'table_description': "Current value of one county setting, each change audited with before and after."},
             bases=['Model'],
         ),
-        ops.AlterField(
+        AlterEnumDescription(
             model_name='Notice',
             name='kind',
             field=fields.CharEnumField(description='PAYOUT_VILLAGE: payout_village\nPAYOUT_SUMMARY: payout_summary\nGENERAL: general', enum_type=NoticeKind, max_length=30),
         ),
-        ops.AlterField(
+        AlterEnumDescription(
             model_name='Notice',
             name='state',
             field=fields.CharEnumField(default=NoticeState.DRAFT, description='DRAFT: draft\nIN_REVIEW: in_review\nAPPROVED: approved\nPUBLISHED: published\nWITHDRAWN: withdrawn\nCLOSED: closed\nARCHIVED: archived', enum_type=NoticeState, max_length=20),
