@@ -4,6 +4,7 @@ before/after; the settings take effect where they are used — on SQLite and Pos
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +111,9 @@ def test_the_cli_sets_and_shows_a_setting(tmp_path, monkeypatch, capsys):
     assert "1…30" in capsys.readouterr().err
     assert main(["county", "show", "--json"]) == 0
     assert '"personal_list_grace_days"' in capsys.readouterr().out
+
+
+def test_every_county_setting_is_in_the_readme_table():
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    missing = [s.key for s in county_settings.COUNTY_SETTINGS if f"| `{s.key}` |" not in readme]
+    assert not missing
