@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from notices import county_settings, lifecycle, objections
 from notices.audit import find_broken_link
 from notices.checks import CheckFailed
@@ -98,19 +97,6 @@ async def test_a_whitelisted_official_number_may_be_printed_and_others_may_not(r
     await lifecycle.approve(notice, reviewer)
     await lifecycle.publish(notice, reviewer, runtime.publish_context())
     assert await NoticeVersion.filter(notice_id=notice.id).count() == 1
-
-
-def test_the_cli_sets_and_shows_a_setting(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("CUNWU_HOME", str(tmp_path / "var"))
-    monkeypatch.delenv("CUNWU_DATABASE_URL", raising=False)
-    assert main(["init", "--demo"]) == 0
-    capsys.readouterr()
-    assert main(["county", "set", "personal_list_grace_days", "3"]) == 0
-    assert "→ 3" in capsys.readouterr().out
-    assert main(["county", "set", "objection_answer_days", "99"]) == 1
-    assert "1…30" in capsys.readouterr().err
-    assert main(["county", "show", "--json"]) == 0
-    assert '"personal_list_grace_days"' in capsys.readouterr().out
 
 
 def test_every_county_setting_is_in_the_readme_table():
