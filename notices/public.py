@@ -38,6 +38,7 @@ class Verification:
     superseded_by: str | None = None
     reason: str = ""       # why it was superseded (the correction's reason) or withdrawn
     corrects: str | None = None  # the verify code this version corrects
+    kind: str = ""         # the notice kind: a general notice (通知公告) has no total
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -76,7 +77,7 @@ async def check_version(version: NoticeVersion) -> Verification:
         version=version.number, published_on=version.published_at.date().isoformat(),
         period_start=version.period_start.isoformat(), period_end=version.period_end.isoformat(),
         total_fen=content["total_fen"], superseded_by=newer, reason=reason,
-        corrects=format_code(corrects) if corrects else None,
+        corrects=format_code(corrects) if corrects else None, kind=content["kind"],
     )
 
 

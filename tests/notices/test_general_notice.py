@@ -174,3 +174,20 @@ async def test_the_web_page_shows_body_and_pictures_and_serves_only_its_own(runt
                                                 open_db=False))) as http:
         tampered = await http.get(f"/n/{version.verify_code}/p/{picture['sha256']}")
         assert tampered.status == 422
+
+
+async def test_the_official_account_lists_and_verifies_it_without_a_money_total(runtime,
+                                                                              tmp_path):
+    from tests.bot.test_mp_callback import say
+
+    clerk, reviewer = await _staff()
+    notice = await create_general_notice(
+        load_notice_yaml(_write(tmp_path, YAML.format(region=VILLAGE_A))), clerk, runtime.store)
+    version = await _publish(notice, clerk, reviewer, runtime)
+    app = create_app(runtime.config, with_worker=False, open_db=False)
+    async with TestClient(TestServer(app)) as http:
+        await say(http, runtime.config, "绑定 东湖村")
+        listing = await say(http, runtime.config, "公示")
+        assert "关于2026年城乡居民医保缴费政策的解读" in listing and "合计" not in listing
+        answer = await say(http, runtime.config, f"核验 {version.verify_code}")
+        assert "现行有效" in answer and "合计" not in answer
