@@ -89,7 +89,7 @@ def _field(data: dict[str, Any], key: str, limit: int, *, required: bool = True)
 def normalize_picture(raw: bytes, label: str) -> Picture:
     """Check a picture and re-encode it upright, at most MAX_EDGE_PX, without metadata."""
     if len(raw) > MAX_PICTURE_BYTES:
-        raise InvalidInput(f"图片 {label} 有 {len(raw) // 1024 // 1024} MB，"
+        raise InvalidInput(f"图片 {label} 有 {len(raw) / 1024 / 1024:.1f} MB，"
                            f"最大 {MAX_PICTURE_BYTES // 1024 // 1024} MB，请压缩后再用")
     try:
         with warnings.catch_warnings():
