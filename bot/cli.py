@@ -17,6 +17,7 @@ from typing import Any
 from bot import commands
 from bot.cli_args import command_group, json_arg
 from bot.cli_board import add_board_commands
+from bot.cli_county import add_county_commands
 from bot.cli_ledgers import add_ledger_commands
 from bot.cli_mp import add_mp_commands
 from bot.cli_notices import add_notice_commands
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_board_commands(sub)
     add_mp_commands(sub)
     add_wecom_commands(sub)
+    add_county_commands(sub)
 
     p = sub.add_parser("verify", help="check a verify code: current, superseded or withdrawn")
     p.add_argument("code")

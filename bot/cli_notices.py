@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import argparse
 
-from bot import commands_notices
+from bot import commands_lifecycle, commands_notices
 from bot.cli_args import actor_arg, command_group, json_arg, region_filter
 
 
 def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     notice = command_group(sub, "notice", "draft, review and publish notices")
-    p = notice.add_parser("create", help="draft the village notices and township summary, "
-                          "or a village's finance disclosure")
+    p = notice.add_parser("create", help="draft the notices of a payout batch, a village's "
+                          "finance disclosure, or a general notice (通知公告) from a notice.yaml")
     source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--batch", type=int)
+    source.add_argument("--batch", type=int, help="village notices and the township summary")
     source.add_argument("--finance", nargs=2, metavar=("VILLAGE", "PERIOD"),
                         help="finance disclosure of a village period, e.g. 4101…001 2026-10; "
                         "again on an unpublished one redrafts it")
+    source.add_argument("--file", help="notice.yaml: title, region, catalog_item, body; "
+                        "pictures next to it")
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_notices.notice_create)
@@ -47,6 +49,7 @@ def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     target.add_argument("id", type=int, nargs="?")
     target.add_argument("--batch", type=int, help="every stale notice of the batch")
     p.add_argument("--reason", required=True)
+    p.add_argument("--file", help="general notices: the corrected notice.yaml")
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_notices.notice_correct)
@@ -56,6 +59,17 @@ def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_notices.notice_withdraw)
+
+    p = notice.add_parser("close-expired",
+                          help="close published notices whose 公示期 has ended (the worker "
+                          "does this daily)")
+    json_arg(p)
+    p.set_defaults(handler=commands_lifecycle.notice_close_expired)
+    p = notice.add_parser("archive", help="archive a closed or withdrawn notice")
+    p.add_argument("id", type=int)
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_lifecycle.notice_archive)
 
     check = command_group(sub, "check", "consistency checks")
     p = check.add_parser("consistency",
@@ -84,6 +98,17 @@ def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_notices.objection_answer)
+    p = objection.add_parser("uphold", help="answer as upheld and, with --correct, draft the "
+                             "notice's correction in the same step")
+    p.add_argument("number")
+    p.add_argument("--answer", required=True, help="the answer to the villager")
+    p.add_argument("--correct", action="store_true",
+                   help="draft the correction now (payouts: from the amended ledger)")
+    p.add_argument("--file", help="general notices: the corrected notice.yaml")
+    p.add_argument("--public", action="store_true", help="show the answer under the notice")
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_lifecycle.objection_uphold)
 
     p = sub.add_parser("due", help="what is due or overdue: notices, answers, finance")
     region_filter(p)

@@ -128,7 +128,8 @@ async def render(args: argparse.Namespace, config: Config) -> tuple[Any, str, in
         if style == board_style():
             data, label = await render_notice_pdf(notice, runtime.store, config.public_url)
         else:
-            data, label = await render_batch.notice_pdf(notice, config.public_url, style)
+            data, label = await render_batch.notice_pdf(notice, config.public_url, style,
+                                                        runtime.store)
     Path(args.output).write_bytes(data)
     return {"notice": args.notice, "output": args.output, "bytes": len(data),
             "version": label}, f"已写出 {args.output}（{label}）", 0

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from bot.commands import Outcome, read_file
 from bot.runtime import opened
 from bot.settings import Config
-from notices import catalog, corrections, lifecycle, objections
+from notices import catalog, corrections, general, lifecycle, objections
 from notices.audit import find_broken_link
 from notices.catalog import seed_catalog
 from notices.catalog_models import CatalogItem, Program
@@ -17,6 +18,7 @@ from notices.deadlines import import_schedule
 from notices.due import due_items, items_as_dicts
 from notices.finance_notice import create_finance_notice, is_finance
 from notices.fingerprint import format_code
+from notices.general_corrections import correct_general
 from notices.models import (
     AuditEvent,
     BoardPosting,
@@ -32,10 +34,13 @@ from villages.models import Region
 
 
 async def notice_create(args: argparse.Namespace, config: Config) -> Outcome:
-    async with opened(config):
+    draft = general.load_notice_yaml(Path(args.file)) if args.file else None
+    async with opened(config) as runtime:
         actor = await villages.get_staff(args.actor)
         if args.finance:
             created = [await create_finance_notice(*args.finance, actor)]
+        elif draft is not None:
+            created = [await general.create_general_notice(draft, actor, runtime.store)]
         else:
             created = await lifecycle.create_payout_notices(args.batch, actor)
         rows = [await _notice_row(n) for n in created]
@@ -145,14 +150,20 @@ async def notice_transition(args: argparse.Namespace, config: Config) -> Outcome
 
 
 async def notice_correct(args: argparse.Namespace, config: Config) -> Outcome:
-    async with opened(config):
+    draft = general.load_notice_yaml(Path(args.file)) if args.file else None
+    if draft is not None and args.id is None:
+        raise InvalidInput("--file 只能更正一份通知公告：请给出公示编号")
+    async with opened(config) as runtime:
         actor = await villages.get_staff(args.actor)
         notices = ([await lifecycle.get_notice(args.id)] if args.id is not None
                    else await corrections.stale_notices(args.batch))
         if not notices:
             return [], "没有需要更正的公示：已发布的内容与台账一致"
         for notice in notices:
-            await corrections.correct(notice, actor, args.reason)
+            if draft is not None:
+                await correct_general(notice, draft, actor, args.reason, runtime.store)
+            else:
+                await corrections.correct(notice, actor, args.reason)
         rows = [await _notice_row(n) for n in notices]
     ids = "、".join(str(r["id"]) for r in rows)
     return rows, f"已起草更正 {ids}：审核通过后发布，即替代原版本"

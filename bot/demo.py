@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from bot.demo_finance import load_demo_finance, publish_demo_finance
+from bot.demo_general import load_demo_general
 from bot.runtime import Runtime, ensure_seed_data
 from notices import lifecycle
 from notices.idcard import id_check_char
@@ -95,6 +96,8 @@ async def load_demo(runtime: Runtime) -> dict[str, Any]:
             published += await publish_demo_finance(township, clerk, reviewer,
                                                     runtime.publish_context())
             await add_demo_groups(village_list[0])
+            published += await load_demo_general(runtime, village_list[0], clerk, reviewer,
+                                                  demo_dir / "general-notice")
         if await PayoutBatch.exists(township=township, program=PROGRAM, year=YEAR):
             continue
         sheet = payout_sheet(township, village_list, seed=index)

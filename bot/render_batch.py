@@ -22,9 +22,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from notices.board import board_pdf
 from notices.channels import Publication, board_doc
 from notices.files import FileStore
 from notices.fingerprint import format_code
+from notices.general_channels import is_general
 from notices.ledgers.models import PayoutBatch
 from notices.lifecycle import publication_of
 from notices.models import Notice, NoticeKind, NoticeState, NoticeVersion, VersionStatus
@@ -126,13 +128,28 @@ def draft_doc(notice: Notice) -> NoticeDoc:
     return board_doc(notice.draft_content, Publication(), draft=True)
 
 
-async def notice_pdf(notice: Notice, public_url: str, style: Style) -> tuple[bytes, str]:
+async def notice_pdf(notice: Notice, public_url: str, style: Style,
+                     store: FileStore | None = None) -> tuple[bytes, str]:
     """One notice in another layout: its current version re-rendered from the frozen content
     (same text, verify code and QR), or its draft with the watermark."""
     version = await NoticeVersion.filter(notice=notice).order_by("-number").first()
+    if store is not None and is_general(notice.draft_content):
+        return await _general_pdf(notice, version, public_url, style, store)
     if version is None:
         return render_notice(draft_doc(notice), style=style), "草稿"
     return render_notice(published_doc(version, public_url), style=style), f"v{version.number}"
+
+
+async def _general_pdf(notice: Notice, version: NoticeVersion | None, public_url: str,
+                       style: Style, store: FileStore) -> tuple[bytes, str]:
+    if version is None:
+        return board_pdf(notice.draft_content, Publication(), store, draft=True,
+                         style=style), "草稿"
+    code = version.verify_code
+    pub = publication_of(version.content, code, f"{public_url}/n/{code}")
+    data = board_pdf(version.content, pub, store, draft=False, style=style,
+                     withdrawn=version.status == VersionStatus.WITHDRAWN)
+    return data, f"v{version.number}"
 
 
 def usage_error(message: str) -> NoReturn:

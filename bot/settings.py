@@ -78,6 +78,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CUNWU_GROUP_REMIND_AFTER", "7200",
             "Seconds a customer-group task may wait before the cadre is reminded "
             "(remind_groupmsg_send, at most 3 times)."),
+    Setting("CUNWU_PERSONAL_LIST_GRACE_DAYS", "0",
+            "Days after its 公示期 that a personal list (payout, 低保/特困) still shows its rows "
+            "on the web; then the page says it has ended and where to ask."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -108,6 +111,7 @@ class Config:
     wecom_secret: str = "cunwu-dev-wecom-secret"
     group_poll: int = 300
     group_remind_after: int = 7200
+    personal_list_grace_days: int = 0
 
     def __repr__(self) -> str:  # the WeCom secret must not reach a log through a repr
         return f"Config(home={self.home!r}, database_url={self.database_url!r})"
@@ -157,6 +161,7 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         **_mp_settings(env, mode),
         **_mp_api_settings(env, mode, public_url),
         **_wecom_settings(env, mode),
+        personal_list_grace_days=_grace_days(env),
     )
 
 
@@ -188,6 +193,13 @@ def _wecom_settings(env: dict[str, str], mode: str) -> dict[str, Any]:
     return {"wecom_corpid": corpid, "wecom_secret": secret,
             "group_poll": _int(env, "CUNWU_GROUP_POLL"),
             "group_remind_after": _int(env, "CUNWU_GROUP_REMIND_AFTER")}
+
+
+def _grace_days(env: dict[str, str]) -> int:
+    days = _int(env, "CUNWU_PERSONAL_LIST_GRACE_DAYS")
+    if not 0 <= days <= 90:
+        raise ValueError("CUNWU_PERSONAL_LIST_GRACE_DAYS must be 0…90 (days after the 公示期)")
+    return days
 
 
 def _mp_settings(env: dict[str, str], mode: str) -> dict[str, str]:

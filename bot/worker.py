@@ -22,7 +22,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -32,11 +32,13 @@ from bot.wechat.robot import WeComRobotClient, split_markdown
 from notices import outbox
 from notices.channel_images import online_page_one_png, page_one_png
 from notices.channels import robot_markdown, withdrawal_markdown
+from notices.closing import close_expired
 from notices.delivery_models import CustomerGroupTask
 from notices.files import FileStore
 from notices.forward_pack import sign
+from notices.general_channels import pdf_display_name
 from notices.group_text import CUSTOMER_GROUP_LIMIT_BYTES, group_text
-from notices.lifecycle import CHINA, publication_of
+from notices.lifecycle import CHINA, publication_of, today_in_china
 from notices.models import Delivery, DeliveryPurpose
 from notices.send_window import robot_bucket, take_slot
 from villages.models import ChannelKind
@@ -65,11 +67,7 @@ def robot_steps(delivery: Delivery, public_url: str, pack_key: bytes = b"") -> l
     if pack_key:
         token = sign(pack_key, version.id, delivery.target.region_id)
         card += f"\n[村民微信群转发包（文字、长图、链接）]({public_url}/f/{token})"
-    content = version.content
-    shown = (f"{content['region']['name']}{content['year']}年{content['program']}公示-"
-             f"{version.verify_code[:4]}-{version.verify_code[4:]}.pdf")
-    if "balance" in content:  # a finance disclosure: its title names the month
-        shown = f"{content['title']}-{version.verify_code[:4]}-{version.verify_code[4:]}.pdf"
+    shown = pdf_display_name(version.content, version.verify_code)
     return [Step("markdown", chunk) for chunk in split_markdown(card)] + [
         Step("file", version.pdf_file, shown), Step("image", version.pdf_file)
     ]
@@ -95,13 +93,15 @@ class DeliveryWorker:
         self.poll_s = poll_s
         self.remind_after_s = remind_after_s
         self.clock = clock
+        self._daily_done_on: date | None = None
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), CHINA)
 
     async def run_once(self, limit: int = 10) -> int:
-        """Deliver what is due now and poll due customer-group tasks; return how many rows
-        were worked on."""
+        """Close what is due to close once a day, deliver what is due now and poll due
+        customer-group tasks; return how many rows were worked on."""
+        await self.daily_step()
         claimed = await outbox.claim_due(self._now(), self.lease_s, limit)
         for delivery in claimed:
             await self._deliver(delivery)
@@ -138,6 +138,16 @@ class DeliveryWorker:
             if not busy:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=interval_s)
+
+    async def daily_step(self) -> None:
+        """Once per day per worker: close notices whose 公示期 ended (safe to run on many)."""
+        today = today_in_china()
+        if self._daily_done_on == today:
+            return
+        closed = await close_expired(today)
+        self._daily_done_on = today
+        if closed:
+            log.info("closed %d notices whose 公示期 ended", len(closed))
 
     async def _deliver(self, delivery: Delivery) -> None:
         target = delivery.target

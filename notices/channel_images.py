@@ -15,12 +15,12 @@ import asyncio
 import threading
 from typing import Any
 
-from notices.channels import board_doc
+from notices.board import board_pdf
 from notices.files import FileStore
 from notices.lifecycle import publication_of
 from notices.masking import mask_name_online
 from notices.models import NoticeVersion
-from pdf import render_long_png, render_notice, render_pngs
+from pdf import render_long_png, render_pngs
 
 ROBOT_IMAGE_LIMIT = 2 * 1024 * 1024
 _RENDER_LOCK = threading.Lock()
@@ -48,17 +48,17 @@ def masked_content(content: dict[str, Any]) -> dict[str, Any]:
     return {**content, "rows": rows}
 
 
-def _online_pdf(version: NoticeVersion, public_url: str) -> bytes:
+def _online_pdf(version: NoticeVersion, public_url: str, store: FileStore) -> bytes:
     content = version.content
     pub = publication_of(content, version.verify_code, f"{public_url}/n/{version.verify_code}")
     with _RENDER_LOCK:  # ReportLab is fine threaded, but keep renders one at a time
-        return render_notice(board_doc(masked_content(content), pub, draft=False))
+        return board_pdf(masked_content(content), pub, store, draft=False)
 
 
 async def online_pdf(store: FileStore, version: NoticeVersion, public_url: str) -> bytes:
     name = f"{version.verify_code}-online.pdf"
     if not store.exists(name):
-        store.put(name, await asyncio.to_thread(_online_pdf, version, public_url))
+        store.put(name, await asyncio.to_thread(_online_pdf, version, public_url, store))
     return store.read(name)
 
 

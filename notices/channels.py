@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from notices.fingerprint import format_code
+from notices.general_channels import general_robot_markdown, is_general
 from notices.masking import mask_name_online
 from notices.money import format_fen
 from pdf.amounts import amount_in_words
@@ -109,6 +110,8 @@ def robot_markdown(content: dict[str, Any], pub: Publication) -> str:
     if "balance" in content:  # a finance disclosure
         from notices.finance_channels import finance_markdown  # it imports Publication
         return finance_markdown(content, pub)
+    if is_general(content):
+        return general_robot_markdown(content, pub)
     region = content["region"]
     lines = [
         f"## {content['title']}",
@@ -133,13 +136,18 @@ def _zh_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
+# A picture's SHA-256 (and the file name made from it) is no text anyone reads, and 64 hex
+# digits can hold a Luhn-valid run of 16 digits: scanning them would block at random.
+_NOT_TEXT = frozenset({"sha256", "file"})
+
+
 def scannable_texts(content: Any, where: str = "") -> list[tuple[str, str]]:
     """(where, text) for every string anywhere in the content, for the privacy scan: a new
     field can't slip past it by not being listed here."""
     if isinstance(content, str):
         return [(where or "内容", content)]
     if isinstance(content, dict):
-        return [pair for key, value in content.items()
+        return [pair for key, value in content.items() if key not in _NOT_TEXT
                 for pair in scannable_texts(value, f"{where}.{key}" if where else str(key))]
     if isinstance(content, list):
         return [pair for index, value in enumerate(content, start=1)

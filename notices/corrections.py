@@ -78,6 +78,12 @@ async def amend_payout_row(row_id: int, actor: Staff, reason: str, *,
     return [n.id for n in await stale_notices(batch.id)]
 
 
+def correctable_state(notice: Notice) -> NoticeState:
+    """A notice is corrected while published or after its 公示期 closed (an objection may be
+    answered after the period ends); the correction restarts the period either way."""
+    return NoticeState.CLOSED if notice.state == NoticeState.CLOSED else NoticeState.PUBLISHED
+
+
 async def stale_notices(batch_id: int) -> list[Notice]:
     """Published notices of the batch whose content no longer matches the ledger."""
     stale = []
@@ -99,6 +105,9 @@ async def correct(notice: Notice, actor: Staff, reason: str) -> None:
         raise Conflict("财务公开来自监督委员会已签核（已冻结）的财务期间，不能从台账更正；"
                        "确有错误请撤回这份公示（cunwu notice withdraw），"
                        "重新开放已签核的期间目前还不支持")
+    if notice.batch_id is None:
+        raise InvalidInput("通知公告没有台账可重新生成：请用 cunwu notice correct ID --file "
+                           "notice.yaml --reason … 给出改正后的内容")
     content = await content_from_ledger(notice)
     if content is None:
         raise Conflict("台账里这个村已没有发放记录；应撤回这份公示，而不是更正")
@@ -106,8 +115,9 @@ async def correct(notice: Notice, actor: Staff, reason: str) -> None:
     if digest == notice.draft_sha256:
         raise Conflict("台账与已发布的公示一致，没有需要更正的内容")
     batch = await PayoutBatch.get(id=notice.batch_id)
+    expected = correctable_state(notice)
     async with in_transaction():
-        await move_state(notice, NoticeState.PUBLISHED, NoticeState.DRAFT, draft_content=content,
+        await move_state(notice, expected, NoticeState.DRAFT, draft_content=content,
                     draft_sha256=digest, batch_revision=batch.revision,
                     correction_reason=reason, author_id=actor.id, approved_sha256="")
         await record_event(actor.name, "correct", f"notice:{notice.id}", {"reason": reason})
@@ -126,10 +136,11 @@ async def withdraw(notice: Notice, actor: Staff, reason: str) -> int:
                   .values_list("target_id", flat=True))
     now = datetime.now(CHINA)
     async with in_transaction():
-        moved = await Notice.filter(id=notice.id).exclude(state=NoticeState.WITHDRAWN).update(
+        moved = await Notice.filter(id=notice.id).exclude(
+            state__in=(NoticeState.WITHDRAWN, NoticeState.ARCHIVED)).update(
             state=NoticeState.WITHDRAWN, withdrawn_reason=reason)
         if not moved:
-            raise Conflict(f"公示 {notice.id} 已经撤回了")
+            raise Conflict(f"公示 {notice.id} 已经撤回或归档了，不能再撤回")
         await NoticeVersion.filter(id=current.id).update(
             status=VersionStatus.WITHDRAWN, withdrawn_reason=reason, status_changed_at=now)
         await Delivery.bulk_create([

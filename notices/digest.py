@@ -19,10 +19,10 @@ from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.checks import CheckFailed, check_texts
+from notices.finance_channels import total_phrase
 from notices.fingerprint import format_code
 from notices.lifecycle import CHINA, official_numbers
 from notices.models import NoticeVersion, VersionStatus
-from notices.money import format_fen
 from notices.mp_models import DigestMode, DigestState, MpDigest, MpDigestItem
 from villages.errors import Conflict
 
@@ -38,7 +38,7 @@ class Entry:
     village: str
     title: str
     code: str
-    total_fen: int
+    total: str             # 合计…元 / 期末余额…元, empty for a general notice
     period_end: str
     corrected: bool
 
@@ -51,7 +51,7 @@ def entry_of(version: NoticeVersion) -> Entry:
     content: dict[str, Any] = version.content
     region = content["region"]
     return Entry(township=region["township"], village=region["name"], title=content["title"],
-                 code=version.verify_code, total_fen=content["total_fen"],
+                 code=version.verify_code, total=total_phrase(content),
                  period_end=version.period_end.isoformat(),
                  corrected=bool(content.get("correction")))
 
@@ -70,7 +70,7 @@ def article_html(day: date, entries: list[Entry], public_url: str) -> str:
             mark = "【更正】" if e.corrected else ""
             parts.append(
                 f'<p><a href="{link}">{mark}{html.escape(e.village)}：{html.escape(e.title)}'
-                f"</a><br/>合计{format_fen(e.total_fen)}元，"
+                f"</a><br/>{html.escape(e.total + '，') if e.total else ''}"
                 f"公示至{e.period_end}，核验码 {format_code(e.code)}</p>")
     parts.append("<p>如对公示内容有异议，请在公示期内向村委会或乡镇反映，"
                  "或在公众号发送“异议 核验码 电话 内容”。</p>")

@@ -33,7 +33,9 @@ class DueItem:
 async def due_items(today: date, region_prefix: str = "") -> list[DueItem]:
     calendar = await WorkdayCalendar.load()
     items: list[DueItem] = []
-    published = set(await Notice.filter(state=NoticeState.PUBLISHED)
+    # A notice that was published counts, whether still up, closed or archived since.
+    published = set(await Notice.filter(state__in=(NoticeState.PUBLISHED, NoticeState.CLOSED,
+                                                   NoticeState.ARCHIVED))
                     .values_list("batch_id", flat=True))
     batches = PayoutBatch.filter(township__code__startswith=region_prefix).prefetch_related(
         "township")

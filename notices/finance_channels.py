@@ -98,6 +98,15 @@ def finance_page(content: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def total_phrase(content: dict[str, Any]) -> str:
+    """The money line a list, a digest or a group text shows: 合计…元, 期末余额…元, or
+    nothing for a general notice (通知公告), which has no total."""
+    if content.get("kind") == "general":
+        return ""
+    label, fen = headline(content)
+    return f"{label}{format_fen(fen)}元"
+
+
 def headline(content: dict[str, Any]) -> tuple[str, int]:
     """(label, fen) a list or a reply shows for a notice: 合计 of a payout list, the
     期末余额 of a finance disclosure."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from notices.channels import Publication, online_rows
+from notices.finance_channels import total_phrase
 from notices.fingerprint import format_code
 from notices.money import format_fen
 from pdf.amounts import amount_in_words
@@ -31,19 +32,24 @@ def group_text(content: dict[str, Any], pub: Publication, limit: int = FORWARD_L
     """Header, as many masked rows as fit, and a footer with the link; ≤ ``limit`` bytes."""
     region = content["region"]
     mark = "【更正】" if pub.correction_of else "【公示】"
+    code_line = f"核验码：{format_code(pub.verify_code)}"
     head = [
         f"{mark}{content['title']}",
         f"地区：{region['township']} {region['name']}",
         f"公示期：{_zh(pub.period_start)}至{_zh(pub.period_end)}",
-        f"共{len(content['rows'])}户，合计{format_fen(content['total_fen'])}元"
-        f"（{amount_in_words(content['total_fen'])}）",
-        f"核验码：{format_code(pub.verify_code)}",
     ]
+    listed = "rows" in content  # a payout list; a finance disclosure or general notice is not
+    if listed:
+        head.append(f"共{len(content['rows'])}户，合计{format_fen(content['total_fen'])}元"
+                    f"（{amount_in_words(content['total_fen'])}）")
+    elif phrase := total_phrase(content):
+        head.append(phrase)
+    head.append(code_line)
     if pub.correction_of:
         head.append(f"本版更正核验码 {format_code(pub.correction_of)} 的版本，以本版为准。")
     phone = f"（监督电话 {pub.supervision_phone}）" if pub.supervision_phone else ""
     foot = [f"全文和长图：{pub.url}", f"如有异议，请在公示期内向村委会或乡镇反映{phone}。"]
-    rows = [f"{r['name']} {r['amount']}元" for r in online_rows(content)]
+    rows = [f"{r['name']} {r['amount']}元" for r in online_rows(content)] if listed else []
     text = _assemble(head, rows, foot)
     shown = len(rows)
     while _size(text) > limit and shown > 0:
@@ -51,7 +57,7 @@ def group_text(content: dict[str, Any], pub: Publication, limit: int = FORWARD_L
         more = [f"……其余{len(rows) - shown}户见长图或网页"]
         text = _assemble(head, rows[:shown] + more, foot)
     if _size(text) > limit:  # a title so long that even the header does not fit
-        text = _assemble([head[0][: limit // 12], head[4]], [], foot)
+        text = _assemble([head[0][: limit // 12], code_line], [], foot)
     return text
 
 

@@ -16,10 +16,11 @@ from tortoise.transactions import in_transaction
 
 from notices import checks
 from notices.audit import record_event
-from notices.board import render_board
+from notices.board import board_pdf
 from notices.catalog import item_for_program
 from notices.channels import Publication, robot_markdown
 from notices.content import summary_content, village_contents
+from notices.county_settings import official_numbers as county_official_numbers
 from notices.files import FileStore
 from notices.finance_notice import check_finance_consistent
 from notices.fingerprint import fingerprint, verify_code
@@ -41,7 +42,12 @@ CHINA = ZoneInfo("Asia/Shanghai")
 _STATE_ZH = {
     NoticeState.DRAFT: "草稿", NoticeState.IN_REVIEW: "待审核", NoticeState.APPROVED: "已审核",
     NoticeState.PUBLISHED: "公示中", NoticeState.WITHDRAWN: "已撤回",
+    NoticeState.CLOSED: "公示期满", NoticeState.ARCHIVED: "已归档",
 }
+
+
+def state_zh(state: NoticeState) -> str:
+    return _STATE_ZH[state]
 
 
 def today_in_china() -> date:
@@ -186,7 +192,7 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
     pub = publication_of(content, code, ctx.notice_url(code))
     pdf_name = f"{code}.pdf"
     try:
-        pdf_bytes = render_board(content, pub, draft=False)
+        pdf_bytes = board_pdf(content, pub, ctx.store, draft=False)
     except FontError as exc:
         raise InvalidInput(f"公示表有字体印不出来的字，请核对后再发布：{exc}") from None
     whitelist = ctx.whitelist | await official_numbers()
@@ -240,7 +246,8 @@ def publication_of(content: dict[str, Any], code: str, url: str) -> Publication:
 async def official_numbers() -> frozenset[str]:
     """The townships' 监督电话: official numbers a notice must print (DESIGN §2 whitelist)."""
     phones = await Region.exclude(supervision_phone="").values_list("supervision_phone", flat=True)
-    return frozenset("".join(ch for ch in phone if ch.isdigit()) for phone in phones)
+    townships = frozenset("".join(ch for ch in phone if ch.isdigit()) for phone in phones)
+    return townships | await county_official_numbers()  # plus the county's own (12345 …)
 
 
 async def region_of(notice: Notice) -> Region:

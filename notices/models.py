@@ -10,6 +10,7 @@ from tortoise.models import Model
 from notices.board_models import BoardPosting  # noqa: F401
 from notices.calendar_models import CalendarDay, CalendarYear  # noqa: F401
 from notices.catalog_models import CatalogItem, Program  # noqa: F401
+from notices.county_setting_models import CountySetting  # noqa: F401
 from notices.delivery_models import (  # noqa: F401
     CustomerGroupTask,
     ForwardConfirmation,
@@ -31,6 +32,7 @@ class NoticeKind(StrEnum):
     PAYOUT_VILLAGE = "payout_village"     # 补贴发放公示（村）
     PAYOUT_SUMMARY = "payout_summary"     # 补贴发放汇总表（乡镇）
     FINANCE_VILLAGE = "finance_village"   # 村级财务收支公开（月度/季度）
+    GENERAL = "general"                   # 通知公告（正文 + 图片）
 
 
 class NoticeState(StrEnum):
@@ -39,6 +41,8 @@ class NoticeState(StrEnum):
     APPROVED = "approved"
     PUBLISHED = "published"
     WITHDRAWN = "withdrawn"
+    CLOSED = "closed"        # 公示期满: still current and checkable, no longer on display
+    ARCHIVED = "archived"    # 已归档: kept for the record (≥ 10 years), nothing more happens
 
 
 class VersionStatus(StrEnum):

@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.checks import check_no_personal_numbers
+from notices.county_settings import get_int
 from notices.fingerprint import format_code
 from notices.lifecycle import CHINA, official_numbers, region_of
 from notices.models import Notice, NoticeVersion, Objection, ObjectionStatus, VersionStatus
@@ -27,6 +28,11 @@ CHANNELS = ("web", "mp", "board")
 _CONTACT = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 _STATUS_ZH = {ObjectionStatus.OPEN: "处理中", ObjectionStatus.UPHELD: "异议成立，将更正公示",
               ObjectionStatus.NOT_UPHELD: "异议不成立", ObjectionStatus.ANSWERED: "已答复"}
+
+
+async def answer_days() -> int:
+    """Days to answer, as the county set it (notices.county_settings), 10 by default."""
+    return await get_int("objection_answer_days", ANSWER_DAYS)
 
 
 def check_contact(text: str) -> str:
@@ -61,7 +67,7 @@ async def raise_objection(code_text: str, text: str, contact: str, *, channel: s
         objection = await Objection.create(
             number=f"T{secrets.token_hex(5)}", version=version, channel=channel,
             text=text, contact_cipher=cipher.encrypt(contact),
-            due_on=today + timedelta(days=ANSWER_DAYS))
+            due_on=today + timedelta(days=await answer_days()))
         objection.number = f"Y{today.year}{objection.id:06d}"   # from the id: unique, short
         await objection.save(update_fields=["number"])
         await record_event(f"villager:{channel}", "raise_objection", f"objection:{objection.id}",

@@ -12,6 +12,7 @@ from notices.finance_notice import is_finance
 from notices.fingerprint import fingerprint, format_code, normalize_code
 from notices.models import NoticeVersion, VersionStatus
 from notices.money import format_fen
+from notices.retention import taken_down, where_to_ask
 from pdf.amounts import amount_in_words
 from villages.errors import NotFound
 from villages.models import Level, Region
@@ -40,6 +41,7 @@ class Verification:
     reason: str = ""       # why it was superseded (the correction's reason) or withdrawn
     corrects: str | None = None  # the verify code this version corrects
     total_label: str = "合计"    # what total_fen is: 合计, or 期末余额 of a finance disclosure
+    kind: str = ""         # the notice kind: a general notice (通知公告) has no total
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -79,23 +81,31 @@ async def check_version(version: NoticeVersion) -> Verification:
         version=version.number, published_on=version.published_at.date().isoformat(),
         period_start=version.period_start.isoformat(), period_end=version.period_end.isoformat(),
         total_fen=total_fen, total_label=label, superseded_by=newer, reason=reason,
-        corrects=format_code(corrects) if corrects else None,
+        corrects=format_code(corrects) if corrects else None, kind=content["kind"],
     )
 
 
-async def notice_page(version: NoticeVersion, today: date) -> dict[str, Any]:
-    """Everything the mobile page of one version shows (masked names only)."""
+async def notice_page(version: NoticeVersion, today: date,
+                      grace_days: int = 0) -> dict[str, Any]:
+    """Everything the mobile page of one version shows (masked names only). A personal list
+    past its 公示期 + ``grace_days`` shows no rows (notices.retention)."""
     check = await check_version(version)
     content = version.content
-    if is_finance(content):
-        return {**_page_head(version, check, today), **finance_page(content)}
+    if is_finance(content):  # no personal list: nothing is taken down after the 公示期
+        return {**_page_head(version, check, today), **finance_page(content),
+                "kind": content["kind"], "taken_down": False}
+    removed = taken_down(content, version.period_end, today, grace_days)
     return {
+        "kind": content["kind"],
+        "body": content.get("body", []),
+        "taken_down": removed,
+        "where_to_ask": where_to_ask(content),
         "check": check,
         "title": content["title"],
         "issuer": content["issuer"],
         "intro": content["intro"],
         "region": content["region"],
-        "rows": online_rows(content),
+        "rows": [] if removed else online_rows(content),
         "quantity_unit": content.get("quantity_unit", ""),
         "total": format_fen(content["total_fen"]),
         "total_words": amount_in_words(content["total_fen"]),
@@ -141,6 +151,7 @@ async def village_page(code: str) -> dict[str, Any]:
     items = [{"title": v.content["title"], "code": format_code(v.verify_code),
               "url": f"/n/{v.verify_code}", "period_end": v.period_end.isoformat(),
               "total": format_fen(headline(v.content)[1]), "total_label": headline(v.content)[0],
+              "kind": v.content["kind"],
               "corrected": "correction" in v.content} for v in currents]
     parent = await Region.get_or_none(id=region.parent_id) if region.parent_id else None
     return {"region": region, "parent": parent, "items": items}

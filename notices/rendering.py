@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notices.board import render_board
+from notices.board import board_pdf
 from notices.channels import Publication
 from notices.files import FileStore
 from notices.models import Notice, NoticeVersion
@@ -14,4 +14,4 @@ async def render_notice_pdf(notice: Notice, store: FileStore, public_url: str) -
     version = await NoticeVersion.filter(notice=notice).order_by("-number").first()
     if version is not None:
         return store.read(version.pdf_file), f"v{version.number}"
-    return render_board(notice.draft_content, Publication(), draft=True), "草稿"
+    return board_pdf(notice.draft_content, Publication(), store, draft=True), "草稿"

@@ -12,25 +12,31 @@ from aiohttp import web
 
 from notices import objections, public
 from notices.consistency import consistency_matrix
+from notices.county_settings import get_int
 from notices.files import FileStore
 from notices.fingerprint import normalize_code
+from notices.general import pictures_of, read_pictures
 from notices.lifecycle import today_in_china
 from notices.protect import SensitiveCipher
+from notices.retention import taken_down, where_to_ask
 from notices.web import dumps_json, render
 from villages.errors import InvalidInput, NotFound
 
 STORE = web.AppKey("file_store", FileStore)
 CIPHER = web.AppKey("cipher", SensitiveCipher)
+GRACE_DAYS = web.AppKey("personal_list_grace_days", int)
 _FORM_LIMIT = 8 * 1024  # an objection form is a few hundred bytes; refuse anything larger
 
 
 def setup(app: web.Application, runtime: Any) -> None:
     app[STORE] = runtime.store
     app[CIPHER] = runtime.cipher
+    app[GRACE_DAYS] = runtime.config.personal_list_grace_days
     app.router.add_get("/", index, name="index")
     app.router.add_get("/v/{code}", village, name="village")
     app.router.add_get("/n/{code}.pdf", notice_pdf, name="notice_pdf")
     app.router.add_get("/n/{code}", notice, name="notice")
+    app.router.add_get("/n/{code}/p/{sha256}", notice_picture, name="notice_picture")
     app.router.add_post("/n/{code}/objection", objection_submit, name="objection_submit")
     app.router.add_get("/o/{number}", objection_status, name="objection_status")
     app.router.add_get("/check/{code}", consistency, name="consistency")
@@ -52,9 +58,33 @@ async def notice(request: web.Request) -> web.Response:
     if normal and normal != code:
         raise web.HTTPFound(f"/n/{normal}")  # one address per version, whatever was typed
     version = await public.find_version(code)
-    page = await public.notice_page(version, today_in_china())
+    page = await public.notice_page(version, today_in_china(), await _grace_days(request))
     page["answers"] = await objections.public_answers(version)
+    page["answer_days"] = await objections.answer_days()
+    if page["kind"] == "general":
+        page["picture_base"] = f"/n/{version.verify_code}/p"
+        return render("general_notice.html", page)
     return render("notice.html", page)
+
+
+async def notice_picture(request: web.Request) -> web.Response:
+    """A picture of a general notice, only if that version holds it; checked against the
+    hash in its fingerprinted content before it is served."""
+    version = await public.find_version(request.match_info["code"])
+    sha = request.match_info["sha256"]
+    block = next((b for b in pictures_of(version.content) if b["sha256"] == sha), None)
+    if block is None:
+        raise NotFound("这份公告里没有这张图片")
+    data = read_pictures({"body": [block]}, request.app[STORE])[sha]
+    kind = "image/png" if block["file"].endswith(".png") else "image/jpeg"
+    # Named by its hash: the bytes behind this address can never change.
+    return web.Response(body=data, content_type=kind,
+                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+
+async def _grace_days(request: web.Request) -> int:
+    """The county's setting if it made one, else the deployment's default."""
+    return await get_int("personal_list_grace_days", request.app[GRACE_DAYS])
 
 
 async def objection_submit(request: web.Request) -> web.Response:
@@ -75,6 +105,10 @@ async def objection_status(request: web.Request) -> web.Response:
 
 async def notice_pdf(request: web.Request) -> web.StreamResponse:
     version = await public.find_version(request.match_info["code"])
+    if taken_down(version.content, version.period_end, today_in_china(),
+                  await _grace_days(request)):
+        # The board PDF carries full names: it leaves the web with the list.
+        raise NotFound(f"公示期已结束，名单不再在网上公开。{where_to_ask(version.content)}。")
     store = request.app[STORE]
     if not store.exists(version.pdf_file):
         raise NotFound("公示表文件不在了，请联系乡镇")

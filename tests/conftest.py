@@ -23,7 +23,8 @@ _TABLES = ("audit_event", "objection", "delivery", "notice_version", "notice", "
            "payout_batch", "finance_entry", "finance_period", "channel_target", "staff", "region",
            "calendar_day", "calendar_year", "program", "catalog_item", "mp_follower",
            "board_posting", "mp_digest_item", "mp_digest", "mp_reply",
-           "send_window", "wecom_token", "customer_group_task", "forward_confirmation")
+           "send_window", "wecom_token", "customer_group_task", "forward_confirmation",
+           "county_setting")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from tortoise.migrations import operations as ops
 from notices.models import NoticeKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from villages.migration_ops import AlterEnumDescription
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
@@ -27,7 +28,7 @@ class Migration(migrations.Migration):
             options={'table': 'board_posting', 'app': 'notices', 'indexes': [Index(fields=['region_id', 'version_id'])], 'pk_attr': 'id', 'table_description': 'A village cadre posted the board copy of one version and photographed it.'},
             bases=['Model'],
         ),
-        ops.AlterField(
+        AlterEnumDescription(
             model_name='Notice',
             name='kind',
             field=fields.CharEnumField(description='PAYOUT_VILLAGE: payout_village\nPAYOUT_SUMMARY: payout_summary\nFINANCE_VILLAGE: finance_village', enum_type=NoticeKind, max_length=30),

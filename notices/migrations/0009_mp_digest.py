@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('notices', '0007_finance_board'), ('villages', '0002_mp_follower')]
+    dependencies = [('notices', '0008_general_closed_archived_county_settings'), ('villages', '0002_mp_follower')]
 
     initial = False
 

@@ -2,6 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from villages.models import ChannelKind
 from tortoise import fields
+from villages.migration_ops import AlterEnumDescription
 
 class Migration(migrations.Migration):
     dependencies = [('villages', '0002_mp_follower')]
@@ -9,7 +10,7 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AlterField(
+        AlterEnumDescription(
             model_name='ChannelTarget',
             name='kind',
             field=fields.CharEnumField(description='WECOM_ROBOT: wecom_robot\nWECOM_CUSTOMER_GROUP: wecom_customer_group\nWECHAT_GROUP: wechat_group', enum_type=ChannelKind, max_length=20),
