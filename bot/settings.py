@@ -53,6 +53,10 @@ SETTINGS: tuple[Setting, ...] = (
             "the real one)."),
     Setting("CUNWU_MP_APPID", "wxcunwudev0000000",
             "Official-account AppID (dev value; live mode must set the real one)."),
+    Setting("CUNWU_SESSION_HOURS", "8",
+            "Hours a staff web sign-in lasts before the console asks for the password again."),
+    Setting("CUNWU_UPLOAD_MAX_MB", "20",
+            "Largest spreadsheet the console and the import API accept, in MB."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -75,6 +79,8 @@ class Config:
     mp_token: str = "cunwu-dev-token"
     mp_aes_key: str = "Y3Vud3UtZGV2LWFlcy1rZXktbm90LWEtc2VjcmV0ISE"
     mp_appid: str = "wxcunwudev0000000"
+    session_hours: int = 8
+    upload_max_mb: int = 20
 
     @property
     def files_dir(self) -> Path:
@@ -119,7 +125,17 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         delivery_lease=_int(env, "CUNWU_DELIVERY_LEASE"),
         log_level=_raw(env, "CUNWU_LOG_LEVEL").upper(),
         **_mp_settings(env, mode),
+        **_console_settings(env),
     )
+
+
+def _console_settings(env: dict[str, str]) -> dict[str, int]:
+    hours, max_mb = _int(env, "CUNWU_SESSION_HOURS"), _int(env, "CUNWU_UPLOAD_MAX_MB")
+    if not 1 <= hours <= 24 * 30:
+        raise ValueError("CUNWU_SESSION_HOURS must be between 1 and 720")
+    if not 1 <= max_mb <= 200:
+        raise ValueError("CUNWU_UPLOAD_MAX_MB must be between 1 and 200")
+    return {"session_hours": hours, "upload_max_mb": max_mb}
 
 
 def _mp_settings(env: dict[str, str], mode: str) -> dict[str, str]:

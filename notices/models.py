@@ -10,6 +10,7 @@ from tortoise.models import Model
 from notices.calendar_models import CalendarDay, CalendarYear  # noqa: F401
 from notices.catalog_models import CatalogItem, Program  # noqa: F401
 from notices.ledgers.models import (  # noqa: F401  (one app, one model registry)
+    ColumnMapping,
     FinanceEntry,
     FinancePeriod,
     PayoutBatch,

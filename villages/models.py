@@ -103,3 +103,6 @@ class MpFollower(Model):
 
     class Meta:
         table = "mp_follower"
+
+
+from villages.auth_models import LoginThrottle, StaffSession  # noqa: E402, F401  (one registry)
