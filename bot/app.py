@@ -17,6 +17,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.settings import Config
 from bot.wechat.robot import WeComRobotClient
 from bot.worker import DeliveryWorker
+from notices import console_views, import_api
 from notices import views as notice_views
 from notices.web import error_middleware
 from villages.models import ChannelKind, ChannelTarget
@@ -51,6 +52,8 @@ def create_app(config: Config, *, with_worker: bool = True,
     app[RUNTIME] = runtime
     notice_views.setup(app, runtime)
     mp.setup(app, runtime)  # the official account's callback, /wechat/mp
+    import_api.setup(app, runtime)  # /api/import/payouts, /api/import/finance
+    console_views.setup(app, runtime)  # /console: the clerk's import console
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         await open_database(config.database_url)
