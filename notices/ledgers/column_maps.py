@@ -11,13 +11,20 @@ from collections.abc import Iterable, Mapping
 
 from notices.audit import record_event
 from notices.ledgers.models import ColumnMapping
-from notices.ledgers.sheet_header import FIELD_LABELS, FIELDS, Layout, normalise_header
+from notices.ledgers.sheet_header import (
+    FIELD_LABELS,
+    FIELDS,
+    SYNONYMS,
+    Layout,
+    normalise_header,
+)
 from villages.errors import InvalidInput
 from villages.models import Region, Staff
 
-# What a clerk may type after "=" in --map: the field names and their Chinese labels.
-_FIELD_WORDS = {f: f for f in FIELDS} | {label: f for f, label in FIELD_LABELS.items()} | {
-    "忽略": "", "不用": "", "-": "", "": ""}
+# What a clerk may type after "=" in --map: a field name, its Chinese label or any header
+# synonym of it (面积, 身份证号 …), or 忽略 to leave the column out.
+_FIELD_WORDS = SYNONYMS | {f: f for f in FIELDS} | {
+    label: f for f, label in FIELD_LABELS.items()} | {"忽略": "", "不用": "", "-": "", "": ""}
 
 
 def parse_map_options(options: Iterable[str]) -> dict[str, str]:
