@@ -21,6 +21,7 @@ from villages.models import StaffSession
 SESSION_COOKIE = "cunwu_session"
 LOGIN_CSRF_COOKIE = "cunwu_login_csrf"
 SECURE = web.AppKey("cookies_secure", bool)
+_SESSION = web.RequestKey("staff_session", object)
 
 
 class NotSignedIn(CunwuError):
@@ -29,11 +30,11 @@ class NotSignedIn(CunwuError):
 
 
 async def current_session(request: web.Request) -> StaffSession | None:
-    if "staff_session" not in request:
+    if _SESSION not in request:
         token = request.cookies.get(SESSION_COOKIE, "")
-        request["staff_session"] = await session_of(token) if token else None
-    found: StaffSession | None = request["staff_session"]
-    return found
+        request[_SESSION] = await session_of(token) if token else None
+    found = request[_SESSION]
+    return found if isinstance(found, StaffSession) else None
 
 
 async def require_session(request: web.Request) -> StaffSession:
@@ -57,7 +58,7 @@ def csrf_from(request: web.Request, form_value: str = "") -> str:
 
 def set_session_cookie(response: web.StreamResponse, request: web.Request, token: str,
                        expires: datetime) -> None:
-    max_age = max(0, int((expires - datetime.now(expires.tzinfo)).total_seconds()))
+    max_age = max(0, round((expires - datetime.now(expires.tzinfo)).total_seconds()))
     response.set_cookie(SESSION_COOKIE, token, max_age=max_age, path="/", httponly=True,
                         samesite="Lax", secure=request.app.get(SECURE, False))
 

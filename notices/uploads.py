@@ -5,6 +5,7 @@ lies about its length (or has none) is cut off as soon as it passes the cap."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 
@@ -70,7 +71,9 @@ async def _read_parts(request: web.Request, max_bytes: int, file_required: bool)
             if seen_file:
                 raise InvalidInput("一次只能上传一个文件", details={"field": "file"})
             seen_file = True
-            upload.filename = part.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
+            # Some clients percent-encode the name; any folder part is dropped.
+            name_only = unquote(part.filename).replace("\\", "/").rsplit("/", 1)[-1]
+            upload.filename = name_only.strip()[:200] or "upload"
             upload.data = await _read_capped(part, max_bytes, _too_large(max_bytes))
             continue
         raw = await _read_capped(part, _FIELD_BYTES, InvalidInput(f"字段“{name[:20]}”太长"))
