@@ -173,10 +173,13 @@ async def _import_payouts(request: web.Request, session: StaffSession, filename:
         if (warnings and not problems) or layout:
             kept = {**options, "layout_columns": list(layout["columns"]) if layout else []}
             token = request.app[STASH].put(staff.id, filename, data, kept)
+        message = exc.message
+        if warnings and not problems:  # the CLI's wording names --accept-warnings
+            message = f"表格有 {len(warnings)} 条提醒需要您逐条核对；核对无误后点下面的按钮确认"
         columns = [(h, (match_header(normalise_header(h), {}) or ("", ""))[0])
                    for h in (layout["columns"] if layout else [])]
         return _page("console_problems.html", session, {
-            "kind": "payouts", "filename": filename, "message": exc.message,
+            "kind": "payouts", "filename": filename, "message": message,
             "problems": problems, "warnings": warnings, "stash": token, "columns": columns,
             "field_choices": present.FIELD_CHOICES, "options": options}, status=exc.status)
     return _page("console_payout_done.html", session,

@@ -143,6 +143,7 @@ async def import_payouts(
         hashes = cipher.lookup_hashes([row.id_number for row, _ in resolved])
         problems += await _paid_before(resolved, hashes, earlier, id_column)
     warnings = [_problem_dict(w) for w in parsed.warnings]
+    problems = _in_sheet_order(problems)
     if problems:
         raise InvalidInput(
             f"表格有 {len(problems)} 处问题，未导入任何数据；请改正后重新导入",
@@ -443,6 +444,15 @@ async def _pipelined(
 
 
 # --- summary and messages --------------------------------------------------------------------
+
+
+def _in_sheet_order(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sheets in the order the file has them, rows top to bottom within each: the order a
+    clerk works through the sheet in (row checks and village look-ups run separately)."""
+    sheets: dict[object, int] = {}
+    for problem in problems:
+        sheets.setdefault(problem["sheet"], len(sheets))
+    return sorted(problems, key=lambda p: (sheets[p["sheet"]], p["row"]))
 
 
 def _summarise(resolved: list[tuple[SheetRow, Region]], township: Region, program: str,
