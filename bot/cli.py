@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true",
                    help="read the password from stdin instead of asking for it twice")
     p.set_defaults(handler=commands_staff.user_passwd)
+    p = user.add_parser("token", help="make a new import-API token for a person (shown once)")
+    p.add_argument("name")
+    json_arg(p)
+    p.set_defaults(handler=commands_staff.user_token)
 
     robot = command_group(sub, "robot", "WeCom group robots of villages")
     p = robot.add_parser("add", help="register a village's WeCom group robot webhook key")

@@ -1,4 +1,5 @@
-"""``cunwu user passwd``: a staff member's web console password."""
+"""``cunwu user passwd`` and ``cunwu user token``: a staff member's console password and
+import-API token."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 from bot.commands import Outcome
 from bot.runtime import opened
 from bot.settings import Config
-from notices.staff_login import check_password_strength, set_password
+from notices.staff_login import check_password_strength, issue_api_token, set_password
 from villages.errors import InvalidInput
 
 
@@ -28,3 +29,10 @@ async def user_passwd(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config):
         await set_password(args.name, password, actor="cli")
     return {"name": args.name, "password_set": True}, f"已为 {args.name} 设置网页登录密码"
+
+
+async def user_token(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        token = await issue_api_token(args.name, actor="cli")
+    return ({"name": args.name, "token": token},
+            f"{token}\n（{args.name} 的导入接口令牌，只显示这一次；旧令牌已失效）")

@@ -80,3 +80,18 @@ def check_login_csrf(request: web.Request, sent: str) -> None:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not sent or not hmac.compare_digest(cookie.encode(), sent.encode()):
         raise Forbidden("登录页已过期，请刷新登录页后重试")
+
+
+_LOOPBACK = ("127.0.0.1", "::1")
+
+
+def client_address(request: web.Request) -> str:
+    """The client's address for the login throttle. Behind the nginx of deploy/ (the app
+    listens on loopback) the peer is nginx, so the last X-Forwarded-For entry, the one nginx
+    appended, is the client; from anywhere else the header is ignored, since anyone can
+    send it."""
+    peer = request.remote or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if peer in _LOOPBACK and forwarded:
+        return forwarded.rsplit(",", 1)[-1].strip()[:64] or peer
+    return peer

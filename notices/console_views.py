@@ -16,6 +16,7 @@ from notices.console_auth import (
     check_csrf,
     check_login_csrf,
     clear_session_cookie,
+    client_address,
     current_session,
     login_csrf,
     require_session,
@@ -86,7 +87,7 @@ async def login_submit(request: web.Request) -> web.Response:
     name, password = str(form.get("name", ""))[:50], str(form.get("password", ""))[:200]
     try:
         check_login_csrf(request, str(form.get("csrf", "")))
-        signed = await log_in(name, password, remote=request.remote or "",
+        signed = await log_in(name, password, remote=client_address(request),
                               hours=request.app[HOURS])
     except CunwuError as exc:
         return await login_page(request, message=exc.message, status=exc.status, name=name)

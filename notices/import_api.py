@@ -3,7 +3,8 @@
 ``POST /api/import/payouts`` and ``POST /api/import/finance`` take multipart/form-data (the
 sheet as ``file`` plus the CLI's options as fields). A sheet with problems answers 422 with
 the problem list and stores nothing; a stored import answers 201 with the summary, a dry run
-200. The caller is a signed-in staff member: session cookie plus ``X-CSRF-Token``.
+200. The caller is a staff member: ``Authorization: Bearer <token>`` (``cunwu user token``),
+or a signed-in session cookie plus ``X-CSRF-Token``.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Any
 
 from aiohttp import web
 
-from notices.console_auth import check_csrf, csrf_from, require_session
+from notices.console_auth import NotSignedIn, check_csrf, csrf_from, require_session
 from notices.ledgers import finance_services
 from notices.ledgers.column_maps import parse_map_options
 from notices.ledgers.services import import_payouts
 from notices.money import parse_fen
 from notices.protect import SensitiveCipher
+from notices.staff_login import staff_for_api_token
 from notices.uploads import Upload, read_upload
 from notices.web import dumps_json
 from villages.errors import InvalidInput
@@ -74,6 +76,14 @@ async def run_finance_import(staff: Staff, filename: str, data: bytes, upload: U
 
 
 async def _signed_in_upload(request: web.Request) -> tuple[Staff, Upload]:
+    """The caller by API token (scripts; no CSRF: browsers never send it on their own) or
+    by session cookie plus CSRF token."""
+    bearer = request.headers.get("Authorization", "")
+    if bearer.startswith("Bearer "):
+        staff = await staff_for_api_token(bearer.removeprefix("Bearer ").strip())
+        if staff is None:
+            raise NotSignedIn("API 令牌无效或已被更换（cunwu user token 重新生成）")
+        return staff, await read_upload(request, request.app[MAX_BYTES])
     session = await require_session(request)
     header = request.headers.get("X-CSRF-Token", "")
     if header:  # checked before the body is read when the caller sends it up front

@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from villages.errors import CunwuError, InvalidInput
-from villages.models import LoginThrottle, Staff, StaffSession
+from villages.models import ApiToken, LoginThrottle, Staff, StaffSession
 
 MAX_FAILURES = 5
 MAX_ADDRESS_FAILURES = 20
@@ -144,3 +144,24 @@ async def log_out(session: StaffSession) -> None:
     async with in_transaction():
         await StaffSession.filter(id=session.id).delete()
         await record_event(session.staff.name, "logout", f"staff:{session.staff.name}")
+
+
+async def issue_api_token(name: str, actor: str) -> str:
+    """A new import-API token for the staff member (the old one stops working). Shown once."""
+    staff = await Staff.get_or_none(name=name)
+    if staff is None:
+        raise InvalidInput(f"没有名为“{name}”的用户")
+    token = "cw_" + secrets.token_urlsafe(32)
+    async with in_transaction():
+        await ApiToken.filter(staff=staff).delete()
+        await ApiToken.create(staff=staff, token_sha256=token_digest(token))
+        await record_event(actor, "issue_api_token", f"staff:{staff.name}")
+    return token
+
+
+async def staff_for_api_token(token: str) -> Staff | None:
+    if not token.startswith("cw_") or len(token) > 100:
+        return None
+    found = await ApiToken.get_or_none(token_sha256=token_digest(token)).prefetch_related(
+        "staff__scope")
+    return found.staff if found else None

@@ -22,7 +22,7 @@ PG_URL = os.environ.get("CUNWU_TEST_DATABASE_URL", "")
 _TABLES = ("audit_event", "objection", "delivery", "notice_version", "notice", "payout_row",
            "payout_batch", "finance_entry", "finance_period", "channel_target", "staff", "region",
            "calendar_day", "calendar_year", "program", "catalog_item", "mp_follower",
-           "staff_session", "login_throttle", "column_mapping")
+           "staff_session", "login_throttle", "column_mapping", "staff_api_token")
 
 
 @pytest.fixture

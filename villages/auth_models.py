@@ -43,3 +43,18 @@ class LoginThrottle(Model):
 
     class Meta:
         table = "login_throttle"
+
+
+class ApiToken(Model):
+    """A staff member's token for scripts calling the import API (``Authorization: Bearer``).
+    Only its SHA-256 is kept; making a new one replaces the old."""
+
+    id = fields.IntField(primary_key=True)
+    staff: fields.OneToOneRelation[Staff] = fields.OneToOneField(
+        "villages.Staff", related_name="api_token", on_delete=fields.CASCADE
+    )
+    token_sha256 = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "staff_api_token"

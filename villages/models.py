@@ -105,4 +105,4 @@ class MpFollower(Model):
         table = "mp_follower"
 
 
-from villages.auth_models import LoginThrottle, StaffSession  # noqa: E402, F401  (one registry)
+from villages.auth_models import ApiToken, LoginThrottle, StaffSession  # noqa: E402, F401

@@ -245,7 +245,9 @@ async def _batch_to_replace(batch_id: int, township: Region, program: str, year:
 
 async def _start_revision(batch: PayoutBatch, values: dict[str, Any], actor: Staff,
                           filename: str) -> PayoutBatch:
-    """The batch's old rows go; its id, notices and history stay, its revision moves on."""
+    """The batch's old rows go; its id, notices and history stay, its revision moves on.
+    Read again under the lock: another replacement may have committed meanwhile."""
+    batch = await PayoutBatch.get(id=batch.id)
     before = {"rows": batch.row_count, "total_fen": batch.total_fen,
               "revision": batch.revision, "file": batch.source_filename}
     await PayoutRow.filter(batch_id=batch.id).delete()

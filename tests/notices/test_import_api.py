@@ -220,3 +220,21 @@ async def test_a_path_in_the_file_name_is_dropped(client):
     assert response.status == 201
     batch = await PayoutBatch.get(id=(await response.json())["batch_id"])
     assert batch.source_filename == "passwd.csv"
+
+
+async def test_a_script_imports_with_its_api_token_and_no_csrf(client):
+    from notices.staff_login import issue_api_token
+
+    token = await issue_api_token("clerk", actor="admin")
+    form = sheet_form(payout_csv(ROWS), **FIELDS)
+    response = await client.post("/api/import/payouts", data=form,
+                                 headers={"Authorization": f"Bearer {token}"})
+    assert response.status == 201
+    assert (await AuditEvent.get(action="import_payouts")).actor == "clerk"
+    newer = await issue_api_token("clerk", actor="admin")  # the old one stops working
+    for bad in (token, "cw_forged", "x" * 500, ""):
+        response = await client.post("/api/import/payouts",
+                                     data=sheet_form(payout_csv(ROWS), **FIELDS),
+                                     headers={"Authorization": f"Bearer {bad}"})
+        assert response.status == 401
+    assert newer != token and await PayoutBatch.all().count() == 1

@@ -142,3 +142,15 @@ def test_cunwu_user_passwd_sets_a_password_from_stdin(tmp_path, monkeypatch, cap
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["user", "passwd", "clerk", "--password-stdin", ]) == 0
     assert "已为 clerk 设置网页登录密码" in capsys.readouterr().out
+
+
+async def test_the_throttle_counts_the_client_behind_nginx_not_nginx(client):
+    token = await login_form_token(client)
+    # Failures from one client behind the proxy (the app sees 127.0.0.1 as the peer) …
+    for attempt in range(3):
+        await client.post("/console/login", data={
+            "name": "someone", "password": f"g{attempt}", "csrf": token},
+            headers={"X-Forwarded-For": "10.1.2.3"})
+    row = await LoginThrottle.get(key="addr:10.1.2.3")
+    assert row.failures == 3
+    assert not await LoginThrottle.filter(key="addr:127.0.0.1").exists()

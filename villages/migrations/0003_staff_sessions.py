@@ -10,6 +10,17 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='ApiToken',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('staff', fields.OneToOneField('villages.Staff', source_field='staff_id', db_constraint=True, to_field='id', related_name='api_token', on_delete=OnDelete.CASCADE)),
+                ('token_sha256', fields.CharField(unique=True, max_length=64)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'staff_api_token', 'app': 'villages', 'pk_attr': 'id', 'table_description': "A staff member's token for scripts calling the import API (``Authorization: Bearer``)."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='LoginThrottle',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
