@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import datetime
 
 from aiohttp import web
 
@@ -57,8 +56,8 @@ def csrf_from(request: web.Request, form_value: str = "") -> str:
 
 
 def set_session_cookie(response: web.StreamResponse, request: web.Request, token: str,
-                       expires: datetime) -> None:
-    max_age = max(0, round((expires - datetime.now(expires.tzinfo)).total_seconds()))
+                       max_age: int) -> None:
+    """``max_age`` matches the session row's expiry; the row is what counts."""
     response.set_cookie(SESSION_COOKIE, token, max_age=max_age, path="/", httponly=True,
                         samesite="Lax", secure=request.app.get(SECURE, False))
 

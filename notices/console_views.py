@@ -92,7 +92,7 @@ async def login_submit(request: web.Request) -> web.Response:
     except CunwuError as exc:
         return await login_page(request, message=exc.message, status=exc.status, name=name)
     response = web.HTTPFound("/console")
-    set_session_cookie(response, request, signed.token, signed.expires_at)
+    set_session_cookie(response, request, signed.token, request.app[HOURS] * 3600)
     response.del_cookie(LOGIN_CSRF_COOKIE, path="/console")
     raise response
 
