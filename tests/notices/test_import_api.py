@@ -189,6 +189,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.filterwarnings("ignore:In v4, passing bytes:DeprecationWarning")  # binary field
 @pytest.mark.parametrize(("label", "fields", "headers", "raw"), HOSTILE,
                          ids=[h[0] for h in HOSTILE])
 async def test_hostile_requests_get_a_clear_4xx_and_store_nothing(client, label, fields,
