@@ -26,11 +26,19 @@ async def import_payouts(args: argparse.Namespace, config: Config) -> Outcome:
     data = read_file(args.file)
     async with opened(config) as runtime:
         actor = await villages.get_staff(args.actor)
-        summary = await import_payout_sheet(
-            data, os.path.basename(args.file), township_code=args.township,
-            program=args.program, year=args.year, actor=actor, cipher=runtime.cipher,
-            dry_run=args.dry_run, accept_warnings=args.accept_warnings, period=args.period,
-            replace_batch=args.replace, column_map=column_map)
+        try:
+            summary = await import_payout_sheet(
+                data, os.path.basename(args.file), township_code=args.township,
+                program=args.program, year=args.year, actor=actor, cipher=runtime.cipher,
+                dry_run=args.dry_run, accept_warnings=args.accept_warnings, period=args.period,
+                replace_batch=args.replace, column_map=column_map)
+        except InvalidInput as exc:
+            layout = exc.details.get("layout") if isinstance(exc.details, dict) else None
+            if layout:  # say how to answer the question the console asks in a form
+                columns = "、".join(c for c in layout["columns"] if c)
+                exc.message += (f"。表头是：{columns}；请用 --map 列名=字段 指明，"
+                                "如 --map 农户=姓名（确认后本县同样格式的表格会自动识别）")
+            raise
     verb = "校验通过（未保存）" if args.dry_run else f"已导入为批次 {summary.batch_id}"
     if summary.replaced:
         verb = f"已替换批次 {summary.batch_id}（第{summary.revision}版）"

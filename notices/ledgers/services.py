@@ -141,7 +141,7 @@ async def import_payouts(
     earlier = await _earlier_batches(township, program, year, period, replacing)
     if earlier and resolved:
         hashes = cipher.lookup_hashes([row.id_number for row, _ in resolved])
-        problems += await _paid_before(resolved, hashes, earlier, id_column)
+        problems += await _paid_before(resolved, hashes, earlier, id_column, period)
     warnings = [_problem_dict(w) for w in parsed.warnings]
     problems = _in_sheet_order(problems)
     if problems:
@@ -171,7 +171,7 @@ async def import_payouts(
         newer = [b for b in await _earlier_batches(township, program, year, period, replacing)
                  if b.id not in known]
         if newer:
-            clashes = await _paid_before(resolved, hashes, newer, id_column)
+            clashes = await _paid_before(resolved, hashes, newer, id_column, period)
             if clashes:
                 raise InvalidInput(
                     f"表格有 {len(clashes)} 处问题，未导入任何数据；请改正后重新导入",
@@ -284,8 +284,10 @@ async def _paid_before(
     hashes: Sequence[str],
     earlier: Sequence[_Earlier],
     id_column: str,
+    period: str = "",
 ) -> list[dict[str, object]]:
     """A problem for each row whose person is already in one of ``earlier``."""
+    same = f"同一项目同一期间{period}" if period else "同一项目同一年度"
     batches = {b.id: b for b in earlier}
     first: dict[str, tuple[int, int]] = {}  # id hash → (earlier batch, its row), oldest first
     for id_hash, batch_id, row_no in await _rows_of_people(hashes, sorted(batches)):
@@ -299,7 +301,7 @@ async def _paid_before(
         problems.append({
             "sheet": row.sheet, "row": row.row, "column": id_column,
             "value": mask_number(row.id_number),
-            "message": f"此人已在第{batch.id}号批次（{batch.township}，同一项目同一年度）"
+            "message": f"此人已在第{batch.id}号批次（{batch.township}，{same}）"
                        f"第{hit[1]}行领取过，不能重复发放",
         })  # fmt: skip
     return problems

@@ -87,3 +87,27 @@ async def test_a_remembered_mapping_belongs_to_its_county_only(runtime):
         await import_payouts(odd_sheet(["李四"], seq0=7), "b.csv", township_code="429901100000",
                              actor=other, cipher=runtime.cipher, year=2026,
                              program="耕地地力保护补贴")
+
+
+def test_the_cli_names_the_header_and_how_to_map_it_then_remembers(tmp_path, monkeypatch,
+                                                                    capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("CUNWU_HOME", str(tmp_path / "var"))
+    monkeypatch.delenv("CUNWU_DATABASE_URL", raising=False)
+    regions = tmp_path / "regions.csv"
+    regions.write_text("code,name\n419901000000,青禾县\n419901100000,城关镇\n"
+                       "419901100201,东湖村\n")
+    assert main(["regions", "import", str(regions)]) == 0
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_bytes(odd_sheet(["张三"]))
+    second.write_bytes(odd_sheet(["李四"], seq0=4))
+    base = ["import", "payouts", "--township", TOWNSHIP, "--program", "高龄津贴",
+            "--year", "2026", "--period", "2026-05"]
+    capsys.readouterr()
+    assert main([*base, str(first)]) == 1
+    err = capsys.readouterr().err
+    assert "表头是：行政村名、农户、证件、亩数、应发数" in err and "--map" in err
+    maps = [f"--map={h}={f}" for h, f in MAP.items()]
+    assert main([*base, str(first), *maps]) == 0
+    assert main([*base, str(second)]) == 0  # remembered: no --map needed
