@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bot import commands
+from bot import commands, commands_staff
 from bot.cli_args import command_group, json_arg
 from bot.cli_board import add_board_commands
 from bot.cli_county import add_county_commands
@@ -70,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--display-name", default="")
     json_arg(p)
     p.set_defaults(handler=commands.user_add)
+    p = user.add_parser("passwd", help="set a person's web console password (read from stdin)")
+    p.add_argument("name")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from stdin instead of asking for it twice")
+    p.set_defaults(handler=commands_staff.user_passwd)
+    p = user.add_parser("token", help="make a new import-API token for a person (shown once)")
+    p.add_argument("name")
+    json_arg(p)
+    p.set_defaults(handler=commands_staff.user_token)
 
     robot = command_group(sub, "robot", "WeCom group robots of villages")
     p = robot.add_parser("add", help="register a village's WeCom group robot webhook key")

@@ -17,6 +17,13 @@ def add_ledger_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", required=True, type=int)
     p.add_argument("--dry-run", action="store_true", help="validate only, store nothing")
     p.add_argument("--accept-warnings", action="store_true")
+    p.add_argument("--period", default="",
+                   help="YYYY-MM or YYYY-Qn for monthly/quarterly programs (default: whole year)")
+    p.add_argument("--replace", type=int, metavar="BATCH_ID",
+                   help="a corrected sheet for this batch: a new revision, not a duplicate")
+    p.add_argument("--map", action="append", default=[], metavar="列名=字段",
+                   help="confirm a column the synonyms don't know, e.g. 亩数=面积 (repeatable); "
+                        "remembered for the county's later sheets of the same layout")
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_ledgers.import_payouts)

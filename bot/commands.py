@@ -38,7 +38,9 @@ async def init(args: argparse.Namespace, config: Config) -> Outcome:
         text += (f"\n演示县已载入：{demo['townships']} 个乡镇，{demo['villages']} 个村，"
                  f"已发布 {demo['published']} 份公示，"
                  f"新载入 {demo['finance_periods']} 个村的月度财务。"
-                 f"\n公示表 PDF 在 {config.files_dir}")
+                 f"\n公示表 PDF 在 {config.files_dir}"
+                 f"\n导入工作台 {config.public_url}/console/login "
+                 f"（演示账号 clerk100，密码 {demo['console']['password']}）")
     return result, text
 
 

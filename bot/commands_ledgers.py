@@ -11,6 +11,7 @@ from bot.runtime import opened
 from bot.settings import Config
 from notices import corrections
 from notices.ledgers import finance_services as finance
+from notices.ledgers.column_maps import parse_map_options
 from notices.ledgers.models import FinanceEntry, PayoutRow
 from notices.ledgers.reveal import reveal_row
 from notices.ledgers.services import import_payouts as import_payout_sheet
@@ -21,16 +22,30 @@ from villages.models import Staff
 
 
 async def import_payouts(args: argparse.Namespace, config: Config) -> Outcome:
+    column_map = parse_map_options(args.map)
     data = read_file(args.file)
     async with opened(config) as runtime:
         actor = await villages.get_staff(args.actor)
-        summary = await import_payout_sheet(
-            data, os.path.basename(args.file), township_code=args.township,
-            program=args.program, year=args.year, actor=actor, cipher=runtime.cipher,
-            dry_run=args.dry_run, accept_warnings=args.accept_warnings)
+        try:
+            summary = await import_payout_sheet(
+                data, os.path.basename(args.file), township_code=args.township,
+                program=args.program, year=args.year, actor=actor, cipher=runtime.cipher,
+                dry_run=args.dry_run, accept_warnings=args.accept_warnings, period=args.period,
+                replace_batch=args.replace, column_map=column_map)
+        except InvalidInput as exc:
+            layout = exc.details.get("layout") if isinstance(exc.details, dict) else None
+            if layout:  # say how to answer the question the console asks in a form
+                columns = "、".join(c for c in layout["columns"] if c)
+                exc.message += (f"。表头是：{columns}；请用 --map 列名=字段 指明，"
+                                "如 --map 农户=姓名（确认后本县同样格式的表格会自动识别）")
+            raise
     verb = "校验通过（未保存）" if args.dry_run else f"已导入为批次 {summary.batch_id}"
+    if summary.replaced:
+        verb = f"已替换批次 {summary.batch_id}（第{summary.revision}版）"
+    stale = (f"；已发布的公示 {'、'.join(map(str, summary.stale_notices))} 与台账不一致，"
+             "请用 cunwu notice correct 更正" if summary.stale_notices else "")
     return summary.as_dict(), (f"{verb}：{summary.rows} 行，{summary.households} 户，"
-                               f"合计 {format_fen(summary.total_fen)} 元")
+                               f"合计 {format_fen(summary.total_fen)} 元{stale}")
 
 
 async def import_finance(args: argparse.Namespace, config: Config) -> Outcome:

@@ -72,6 +72,10 @@ def payout_sheet(township: Region, village_list: list[Region], seed: int) -> byt
     return out.getvalue().encode("utf-8-sig")
 
 
+# The demo's clerks and reviewers sign in to /console with this (a demo, never production).
+DEMO_PASSWORD = "cunwu-demo-2026"
+
+
 async def load_demo(runtime: Runtime) -> dict[str, Any]:
     await villages.import_regions(villages.read_region_csv(demo_regions_csv()))
     await ensure_seed_data()
@@ -84,9 +88,11 @@ async def load_demo(runtime: Runtime) -> dict[str, Any]:
         await township.save(update_fields=["supervision_phone"])
         slug = township.code[6:9]
         clerk = await villages.add_staff(f"clerk{slug}", Role.TOWNSHIP_CLERK, township.code,
-                                         display_name=f"{township.name}经办人")
+                                         display_name=f"{township.name}经办人",
+                                         password=DEMO_PASSWORD)
         reviewer = await villages.add_staff(f"reviewer{slug}", Role.TOWNSHIP_REVIEWER,
-                                            township.code, display_name=f"{township.name}分管领导")
+                                            township.code, display_name=f"{township.name}分管领导",
+                                            password=DEMO_PASSWORD)
         village_list = await Region.filter(parent=township).order_by("code")
         for village in village_list:
             await villages.add_robot(village.code, f"{village.name}村务工作群",
@@ -118,6 +124,7 @@ async def load_demo(runtime: Runtime) -> dict[str, Any]:
         "villages": await Region.filter(level=Level.VILLAGE).count(),
         "published": published,
         "finance_periods": finance_loaded,
+        "console": {"login": "/console/login", "user": "clerk100", "password": DEMO_PASSWORD},
     }
 
 

@@ -81,6 +81,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CUNWU_PERSONAL_LIST_GRACE_DAYS", "0",
             "Days after its 公示期 that a personal list (payout, 低保/特困) still shows its rows "
             "on the web; then the page says it has ended and where to ask."),
+    Setting("CUNWU_SESSION_HOURS", "8",
+            "Hours a staff web sign-in lasts before the console asks for the password again."),
+    Setting("CUNWU_UPLOAD_MAX_MB", "20",
+            "Largest spreadsheet the console and the import API accept, in MB."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -112,6 +116,8 @@ class Config:
     group_poll: int = 300
     group_remind_after: int = 7200
     personal_list_grace_days: int = 0
+    session_hours: int = 8
+    upload_max_mb: int = 20
 
     def __repr__(self) -> str:  # the WeCom secret must not reach a log through a repr
         return f"Config(home={self.home!r}, database_url={self.database_url!r})"
@@ -162,6 +168,7 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         **_mp_api_settings(env, mode, public_url),
         **_wecom_settings(env, mode),
         personal_list_grace_days=_grace_days(env),
+        **_console_settings(env),
     )
 
 
@@ -200,6 +207,15 @@ def _grace_days(env: dict[str, str]) -> int:
     if not 0 <= days <= 90:
         raise ValueError("CUNWU_PERSONAL_LIST_GRACE_DAYS must be 0…90 (days after the 公示期)")
     return days
+
+
+def _console_settings(env: dict[str, str]) -> dict[str, int]:
+    hours, max_mb = _int(env, "CUNWU_SESSION_HOURS"), _int(env, "CUNWU_UPLOAD_MAX_MB")
+    if not 1 <= hours <= 24 * 30:
+        raise ValueError("CUNWU_SESSION_HOURS must be between 1 and 720")
+    if not 1 <= max_mb <= 200:
+        raise ValueError("CUNWU_UPLOAD_MAX_MB must be between 1 and 200")
+    return {"session_hours": hours, "upload_max_mb": max_mb}
 
 
 def _mp_settings(env: dict[str, str], mode: str) -> dict[str, str]:

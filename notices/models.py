@@ -18,6 +18,7 @@ from notices.delivery_models import (  # noqa: F401
     WeComToken,
 )
 from notices.ledgers.models import (  # noqa: F401  (one app, one model registry)
+    ColumnMapping,
     FinanceEntry,
     FinancePeriod,
     PayoutBatch,

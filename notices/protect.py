@@ -59,3 +59,13 @@ class SensitiveCipher:
         """``lookup_hash`` for each value (same HMAC-SHA256, computed pass by pass)."""
         sha, inner, outer = hashlib.sha256, self._inner_pad, self._outer_pad
         return [sha(outer + sha(inner + t.encode()).digest()).hexdigest() for t in plaintexts]
+
+
+def seal_bytes(cipher: SensitiveCipher, data: bytes) -> bytes:
+    """AES-GCM over arbitrary bytes (an uploaded sheet held between two console steps)."""
+    nonce = os.urandom(_NONCE)
+    return nonce + cipher._aead.encrypt(nonce, data, None)
+
+
+def open_sealed(cipher: SensitiveCipher, blob: bytes) -> bytes:
+    return cipher._aead.decrypt(blob[:_NONCE], blob[_NONCE:], None)

@@ -105,3 +105,6 @@ class MpFollower(Model):
 
     class Meta:
         table = "mp_follower"
+
+
+from villages.auth_models import ApiToken, LoginThrottle, StaffSession  # noqa: E402, F401

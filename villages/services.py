@@ -88,6 +88,7 @@ async def import_regions(rows: Iterable[tuple[str, str]]) -> RegionImportResult:
 
 
 async def get_region(code: str) -> Region:
+    codes.check_code(code)  # a web form can send anything: not a database error
     region = await Region.get_or_none(code=code)
     if region is None:
         raise NotFound(f"没有区划代码为 {code} 的地区")

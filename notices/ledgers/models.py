@@ -124,3 +124,24 @@ class FinanceEntry(Model):
     class Meta:
         table = "finance_entry"
         indexes = (("period_id", "row_no"),)
+
+
+class ColumnMapping(Model):
+    """A column layout a clerk confirmed once for the county, found again by the signature
+    of its header row, so the same layout imports next time without questions."""
+
+    id = fields.IntField(primary_key=True)
+    county: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "villages.Region", related_name="column_mappings", on_delete=fields.RESTRICT
+    )
+    signature = fields.CharField(max_length=64)
+    headers = fields.JSONField()  # the header row as written, for the console
+    mapping = fields.JSONField()  # header text as written → field ("" = ignore)
+    created_by: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "villages.Staff", related_name="column_mappings", on_delete=fields.RESTRICT
+    )
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "column_mapping"
+        unique_together = (("county", "signature"),)

@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import difflib
 import hashlib
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+import re
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,11 +22,12 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
+from notices.ledgers import column_maps
 from notices.ledgers.models import PayoutBatch, PayoutRow
 from notices.ledgers.sheet import Problem, SheetRow, read_payout_sheet
 from notices.masking import mask_id_board, mask_number
 from notices.protect import SensitiveCipher
-from villages.errors import InvalidInput
+from villages.errors import InvalidInput, NotFound
 from villages.models import Level, Region, Role, Staff
 from villages.services import check_in_scope, check_role, get_region
 
@@ -57,6 +59,11 @@ class ImportSummary:
     villages: list[VillageTotal]
     warnings: list[dict[str, object]] = field(default_factory=list)
     dry_run: bool = False
+    period: str = ""
+    revision: int = 1  # > 1 when the import replaced (corrected) an existing batch
+    replaced: bool = False
+    stale_notices: list[int] = field(default_factory=list)  # published, now need a correction
+    mappings_saved: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -85,12 +92,20 @@ async def import_payouts(
     cipher: SensitiveCipher,
     dry_run: bool = False,
     accept_warnings: bool = False,
+    period: str = "",
+    replace_batch: int | None = None,
+    column_map: Mapping[str, str] | None = None,
 ) -> ImportSummary:
     """Validate a payout sheet and store it as one batch; raise InvalidInput listing every
     problem (sheet, row, column, value, message) and store nothing if anything is wrong.
 
     A person (by ID hash) already paid in an earlier batch of the same program and year in
-    the county is a problem too, naming the earlier batch."""
+    the county is a problem too, naming the earlier batch. ``period`` ("2026-05", "2026-Q2"
+    or "" for the whole year) is part of the batch's identity: monthly programs import one
+    batch per month. ``replace_batch`` re-imports a corrected sheet into that batch (a new
+    revision; its published notices become stale and need a correction). ``column_map``
+    (header as written → field) is the clerk's confirmation of columns the synonyms don't
+    know; it is remembered for the county's later sheets of the same layout."""
     check_role(actor, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
     township = await get_region(township_code)
     if township.level != Level.TOWNSHIP:
@@ -101,10 +116,16 @@ async def import_payouts(
         raise InvalidInput("请填写补贴项目名称（--program）")
     if not 2000 <= year <= 2100:
         raise InvalidInput(f"年度“{year}”不对，应为四位年份")
+    period = check_period(period, year)
+    replacing = None if replace_batch is None else await _batch_to_replace(
+        replace_batch, township, program, year, period)
+    county_id = column_maps.county_of(township)
+    saved = await column_maps.saved_maps(county_id)
 
     # Seconds of work for a big sheet: off the event loop, so the web server keeps answering
     # (calamine lets go of the GIL; the Python validation shares it in 5 ms slices).
-    parsed = await asyncio.to_thread(read_payout_sheet, data, filename)
+    parsed = await asyncio.to_thread(read_payout_sheet, data, filename,
+                                     column_map=column_map, saved_maps=saved)
     problems = [_problem_dict(p) for p in parsed.problems]
     villages = await Region.filter(parent=township, level=Level.VILLAGE)
     by_key = {v.code: v for v in villages} | {v.name: v for v in villages}
@@ -117,15 +138,17 @@ async def import_payouts(
         resolved.append((row, village))
     id_column = next((h for h, f in parsed.column_map.items() if f == "id_number"), "身份证号码")
     hashes: list[str] | None = None
-    earlier = await _earlier_batches(township, program, year)
+    earlier = await _earlier_batches(township, program, year, period, replacing)
     if earlier and resolved:
         hashes = cipher.lookup_hashes([row.id_number for row, _ in resolved])
-        problems += await _paid_before(resolved, hashes, earlier, id_column)
+        problems += await _paid_before(resolved, hashes, earlier, id_column, period)
     warnings = [_problem_dict(w) for w in parsed.warnings]
+    problems = _in_sheet_order(problems)
     if problems:
         raise InvalidInput(
             f"表格有 {len(problems)} 处问题，未导入任何数据；请改正后重新导入",
-            details={"problems": problems, "warnings": warnings},
+            details={"problems": problems, "warnings": warnings,
+                     "layout": asdict(parsed.unmatched) if parsed.unmatched else None},
         )
     if warnings and not (accept_warnings or dry_run):
         raise InvalidInput(
@@ -134,6 +157,7 @@ async def import_payouts(
         )
 
     summary = _summarise(resolved, township, program, year, warnings, dry_run)
+    summary.period = period
     if dry_run:
         return summary
     if hashes is None:
@@ -142,23 +166,27 @@ async def import_payouts(
         # Two imports of the same program and year must not both pass the duplicate check:
         # serialise them (PostgreSQL; SQLite runs one write transaction at a time anyway)
         # and look again for batches stored since the check above.
-        await _lock_program_year(conn, township, program, year)
+        await _lock_program_year(conn, township, program, f"{year}/{period}")
         known = {b.id for b in earlier}
-        newer = [b for b in await _earlier_batches(township, program, year) if b.id not in known]
+        newer = [b for b in await _earlier_batches(township, program, year, period, replacing)
+                 if b.id not in known]
         if newer:
-            clashes = await _paid_before(resolved, hashes, newer, id_column)
+            clashes = await _paid_before(resolved, hashes, newer, id_column, period)
             if clashes:
                 raise InvalidInput(
                     f"表格有 {len(clashes)} 处问题，未导入任何数据；请改正后重新导入",
                     details={"problems": clashes, "warnings": warnings},
                 )
-        batch = await PayoutBatch.create(
-            township=township, program=program, year=year,
-            quantity_unit=next((r.unit for r, _ in resolved if r.unit), ""),
-            row_count=summary.rows, total_fen=summary.total_fen,
-            source_filename=filename[:255], source_sha256=hashlib.sha256(data).hexdigest(),
-            created_by=actor,
-        )  # fmt: skip
+        values = {
+            "quantity_unit": next((r.unit for r, _ in resolved if r.unit), ""),
+            "row_count": summary.rows, "total_fen": summary.total_fen,
+            "source_filename": filename[:255], "source_sha256": hashlib.sha256(data).hexdigest(),
+        }  # fmt: skip
+        if replacing is None:
+            batch = await PayoutBatch.create(township=township, program=program, year=year,
+                                             period=period, created_by=actor, **values)
+        else:
+            batch = await _start_revision(replacing, values, actor, filename)
         # In ID-hash order: the inserts then sweep the hash index once instead of landing on
         # random pages, which takes 40 % off SQLite's insert time. row_no keeps sheet order.
         order = sorted(range(len(hashes)), key=hashes.__getitem__)
@@ -167,23 +195,87 @@ async def import_payouts(
         )
         await _insert_rows(conn, records)
         await record_event(actor.name, "import_payouts", f"batch:{batch.id}", {
-            "township": township.code, "program": program, "year": year,
+            "township": township.code, "program": program, "year": year, "period": period,
             "rows": summary.rows, "total_fen": summary.total_fen, "file": filename,
+            "revision": batch.revision,
         })  # fmt: skip
+        if column_map:
+            summary.mappings_saved = await column_maps.remember(
+                county_id, parsed.layouts, column_map, actor)
     summary.batch_id = batch.id
+    summary.revision = batch.revision
+    if replacing is not None:
+        from notices.corrections import stale_notices  # corrections imports this module
+
+        summary.replaced = True
+        summary.stale_notices = [n.id for n in await stale_notices(batch.id)]
     return summary
+
+
+# --- periods and replacing a batch -----------------------------------------------------------
+
+_PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
+
+
+def check_period(period: str, year: int) -> str:
+    """"" (whole year), "YYYY-MM" or "YYYY-Qn" inside ``year``; returned cleaned."""
+    period = (period or "").strip().upper()
+    if not period:
+        return ""
+    match = _PERIOD.match(period)
+    if match is None:
+        raise InvalidInput(f"发放期间“{period}”不对，应写成 {year}-05（月）或 {year}-Q2（季度）")
+    if int(match.group(1)) != year:
+        raise InvalidInput(f"发放期间 {period} 不在 {year} 年度内")
+    return period
+
+
+async def _batch_to_replace(batch_id: int, township: Region, program: str, year: int,
+                            period: str) -> PayoutBatch:
+    batch = await PayoutBatch.get_or_none(id=batch_id)
+    if batch is None:
+        raise NotFound(f"没有第{batch_id}号批次，无法替换")
+    mine = (batch.township_id, batch.program, batch.year, batch.period)  # type: ignore[attr-defined]
+    if mine != (township.id, program, year, period):
+        when = f"{batch.year}年" + (f" {batch.period}" if batch.period else "")
+        raise InvalidInput(f"第{batch_id}号批次是{when}的“{batch.program}”，与本次导入的"
+                           "乡镇、项目、年度或期间不同，不能用来替换")
+    return batch
+
+
+async def _start_revision(batch: PayoutBatch, values: dict[str, Any], actor: Staff,
+                          filename: str) -> PayoutBatch:
+    """The batch's old rows go; its id, notices and history stay, its revision moves on.
+    Read again under the lock: another replacement may have committed meanwhile."""
+    batch = await PayoutBatch.get(id=batch.id)
+    before = {"rows": batch.row_count, "total_fen": batch.total_fen,
+              "revision": batch.revision, "file": batch.source_filename}
+    await PayoutRow.filter(batch_id=batch.id).delete()
+    for name, value in values.items():
+        setattr(batch, name, value)
+    batch.revision += 1
+    await batch.save(update_fields=[*values, "revision"])
+    await record_event(actor.name, "replace_batch", f"batch:{batch.id}",
+                       {"before": before, "file": filename})
+    return batch
 
 
 # --- duplicates against earlier batches ------------------------------------------------------
 
 
-async def _earlier_batches(township: Region, program: str, year: int) -> list[_Earlier]:
-    """Stored batches of this program and year in the township's county (itself included)."""
+async def _earlier_batches(township: Region, program: str, year: int, period: str,
+                           replacing: PayoutBatch | None) -> list[_Earlier]:
+    """Stored batches of this program, year and period in the township's county (itself
+    included), except the batch being replaced. A whole-year batch ("") and a monthly one
+    of the same year are different payouts and don't clash."""
     if township.parent_id is None:  # type: ignore[attr-defined]
         query = PayoutBatch.filter(township_id=township.id)
     else:
         query = PayoutBatch.filter(township__parent_id=township.parent_id)  # type: ignore[attr-defined]
-    found = await query.filter(program=program, year=year).values_list("id", "township__name")
+    query = query.filter(program=program, year=year, period=period)
+    if replacing is not None:
+        query = query.exclude(id=replacing.id)
+    found = await query.values_list("id", "township__name")
     return [_Earlier(batch_id, name) for batch_id, name in found]
 
 
@@ -192,8 +284,10 @@ async def _paid_before(
     hashes: Sequence[str],
     earlier: Sequence[_Earlier],
     id_column: str,
+    period: str = "",
 ) -> list[dict[str, object]]:
     """A problem for each row whose person is already in one of ``earlier``."""
+    same = f"同一项目同一期间{period}" if period else "同一项目同一年度"
     batches = {b.id: b for b in earlier}
     first: dict[str, tuple[int, int]] = {}  # id hash → (earlier batch, its row), oldest first
     for id_hash, batch_id, row_no in await _rows_of_people(hashes, sorted(batches)):
@@ -207,7 +301,7 @@ async def _paid_before(
         problems.append({
             "sheet": row.sheet, "row": row.row, "column": id_column,
             "value": mask_number(row.id_number),
-            "message": f"此人已在第{batch.id}号批次（{batch.township}，同一项目同一年度）"
+            "message": f"此人已在第{batch.id}号批次（{batch.township}，{same}）"
                        f"第{hit[1]}行领取过，不能重复发放",
         })  # fmt: skip
     return problems
@@ -243,7 +337,7 @@ def _placeholders(conn: BaseDBAsyncClient, count: int) -> list[str]:
 
 
 async def _lock_program_year(
-    conn: BaseDBAsyncClient, township: Region, program: str, year: int
+    conn: BaseDBAsyncClient, township: Region, program: str, year: str
 ) -> None:
     if conn.capabilities.dialect != "postgres":
         return
@@ -354,6 +448,15 @@ async def _pipelined(
 
 
 # --- summary and messages --------------------------------------------------------------------
+
+
+def _in_sheet_order(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sheets in the order the file has them, rows top to bottom within each: the order a
+    clerk works through the sheet in (row checks and village look-ups run separately)."""
+    sheets: dict[object, int] = {}
+    for problem in problems:
+        sheets.setdefault(problem["sheet"], len(sheets))
+    return sorted(problems, key=lambda p: (sheets[p["sheet"]], p["row"]))
 
 
 def _summarise(resolved: list[tuple[SheetRow, Region]], township: Region, program: str,

@@ -18,7 +18,14 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from notices.ledgers.sheet_header import FIELD_LABELS, FIELDS, find_header, normalise_header
+from notices.ledgers.sheet_header import (
+    FIELD_LABELS,
+    FIELDS,
+    Layout,
+    find_header,
+    layout_of,
+    normalise_header,
+)
 from notices.ledgers.sheet_read import read_grids
 from notices.ledgers.sheet_rows import Collected, Problem, SheetRow, read_rows
 from villages.errors import InvalidInput
@@ -33,6 +40,8 @@ class ParsedSheet:
     warnings: tuple[Problem, ...]
     declared_total_fen: int | None  # sum of the sheets' 合计 rows; None if there is none
     column_map: dict[str, str]  # header text as written → field; pass back to confirm
+    layouts: tuple[Layout, ...] = ()  # header rows of the sheets used, for remembering maps
+    unmatched: Layout | None = None  # a header row lacking required columns, to map by hand
 
 
 def _overrides(column_map: Mapping[str, str] | None) -> dict[str, str]:
@@ -53,16 +62,20 @@ def read_payout_sheet(
     column_map: Mapping[str, str] | None = None,
     default_village: str | None = None,
     today: date | None = None,
+    saved_maps: Mapping[str, Mapping[str, str]] | None = None,
 ) -> ParsedSheet:
     """Read and validate a payout sheet (.xlsx/.xls/.ods/.csv).
 
     ``column_map`` (header text → field name, "" to ignore a column) takes precedence over
     the built-in synonyms; ``default_village`` makes the village column optional; ``today``
     is for the "birth date in the future" check. Raises ``InvalidInput`` when the file cannot
-    be read at all, is over a cap, or no sheet has a usable header.
+    be read at all, is over a cap, or no sheet has a usable header; its details then carry
+    the first unmatched header row (``layout``) for the clerk to map. ``saved_maps`` (layout
+    signature → column map) are mappings confirmed earlier, applied to the sheets they fit.
     """
     with _cycle_collector_paused():
-        return _read(data, filename, max_bytes, max_rows, column_map, default_village, today)
+        return _read(data, filename, max_bytes, max_rows, column_map, default_village, today,
+                     saved_maps or {})
 
 
 @contextmanager
@@ -89,8 +102,9 @@ def _read(
     column_map: Mapping[str, str] | None,
     default_village: str | None,
     today: date | None,
+    saved_maps: Mapping[str, Mapping[str, str]],
 ) -> ParsedSheet:
-    overrides = _overrides(column_map)
+    explicit = _overrides(column_map)
     grids, notes = read_grids(data, filename, max_bytes=max_bytes, max_rows=max_rows)
     required = ["name", "id_number", "amount"] + (["village"] if default_village is None else [])
     out = Collected(default_village, today)
@@ -98,9 +112,16 @@ def _read(
         out.warn(sheet, 0, "", "", note)
     columns: dict[str, str] = {}
     used = 0
+    layouts: list[Layout] = []
+    unmatched: Layout | None = None
     for grid in grids:
+        layout = layout_of(grid.name, grid.rows)
+        overrides = explicit
+        if layout is not None and layout.signature in saved_maps:
+            overrides = _overrides(saved_maps[layout.signature]) | explicit
         header, missing = find_header(grid.rows, required, overrides)
         if header is None:
+            unmatched = unmatched or layout
             if len(missing) < len(required):
                 labels = "、".join(FIELD_LABELS[f] for f in missing)
                 out.problem(grid.name, 0, "", "", f"缺少必需的列：{labels}（表头需在前5行）")
@@ -108,6 +129,8 @@ def _read(
                 out.warn(grid.name, 0, "", "", "没有找到表头（姓名、身份证号码、金额等），已跳过")
             continue
         used += 1
+        if layout is not None:
+            layouts.append(layout)
         columns.update(header.column_map)
         for note in header.duplicates:
             out.warn(grid.name, header.row + 1, "", "", note)
@@ -118,8 +141,10 @@ def _read(
         village = "" if default_village else "、村名"
         raise InvalidInput(
             f"没有找到可用的表头：表头需在前5行，并包含姓名、身份证号码、金额{village}等列",
-            details=[asdict(p) for p in out.problems + out.warnings],
+            details={"problems": [asdict(p) for p in out.problems + out.warnings],
+                     "layout": asdict(unmatched) if unmatched else None},
         )
     return ParsedSheet(
-        tuple(out.rows), tuple(out.problems), tuple(out.warnings), out.declared, columns
+        tuple(out.rows), tuple(out.problems), tuple(out.warnings), out.declared, columns,
+        tuple(layouts), unmatched,
     )

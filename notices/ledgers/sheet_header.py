@@ -126,3 +126,30 @@ def find_header(
         return None, list(required)
     missing = [f for f in required if f not in best.columns]
     return (None, missing) if missing else (best, [])
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The header row a sheet most likely has, as a clerk would confirm it."""
+
+    sheet: str
+    signature: str  # SHA-256 of the normalised header cells, for remembering a mapping
+    columns: tuple[str, ...]  # header cells as written ("" for an empty cell)
+
+
+def layout_of(sheet: str, rows: Sequence[Sequence[Any]]) -> Layout | None:
+    """The row among the first ``HEADER_ROWS`` with the most text cells (a title row has one),
+    or None if no row has two."""
+    import hashlib
+
+    best: list[str] = []
+    for cells in rows[:HEADER_ROWS]:
+        texts = [_SPACES.sub("", v) if isinstance(v, str) else "" for v in cells]
+        if sum(1 for t in texts if t) > sum(1 for t in best if t):
+            best = texts
+    while best and not best[-1]:
+        best.pop()
+    if sum(1 for t in best if t) < 2:
+        return None
+    digest = hashlib.sha256("\x1f".join(normalise_header(t) for t in best).encode()).hexdigest()
+    return Layout(sheet, digest, tuple(best))

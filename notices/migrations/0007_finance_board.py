@@ -7,7 +7,7 @@ from villages.migration_ops import AlterEnumDescription
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('notices', '0005_catalog'), ('villages', '0002_mp_follower')]
+    dependencies = [('notices', '0006_column_mapping'), ('villages', '0002_mp_follower')]
 
     initial = False
 

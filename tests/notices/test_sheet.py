@@ -235,7 +235,8 @@ def test_missing_required_column_is_reported() -> None:
     ]
     with pytest.raises(InvalidInput, match="没有找到可用的表头") as caught:
         read(xlsx(Sheet("坏表", rows)))
-    assert caught.value.details[0]["sheet"] == "坏表"
+    assert caught.value.details["problems"][0]["sheet"] == "坏表"
+    assert list(caught.value.details["layout"]["columns"]) == ["村名", "户主姓名", "补贴金额"]
 
 
 def test_ods() -> None:

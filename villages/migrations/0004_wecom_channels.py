@@ -5,7 +5,7 @@ from tortoise import fields
 from villages.migration_ops import AlterEnumDescription
 
 class Migration(migrations.Migration):
-    dependencies = [('villages', '0002_mp_follower')]
+    dependencies = [('villages', '0003_staff_sessions')]
 
     initial = False
 
