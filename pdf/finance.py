@@ -10,11 +10,8 @@ marks, QR) is the payout notice's own, so both kinds look like one house.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-
-from reportlab.pdfgen.canvas import Canvas
 
 from pdf.amounts import amount_in_words, format_yuan
 from pdf.blocks import (
@@ -28,12 +25,12 @@ from pdf.blocks import (
     running_head,
     title_block,
 )
+from pdf.drawing import draw_block, draw_footer, draw_marks, draw_qr, draw_rows, open_canvas
 from pdf.finance_model import FinanceDoc, FinanceLine
 from pdf.fonts import FontSet, check_renderable, clean_text, load_fonts
 from pdf.layout import Cell, Row, Style, header_lines
 from pdf.model import NoticeDoc
-from pdf.notice import STYLE, _draw_block, _draw_marks, _draw_qr, _draw_rows
-from pdf.ops import PageOps
+from pdf.notice import STYLE
 from pdf.wrap import wrap
 
 # key, title, alignment, shrinks when the page is narrow
@@ -414,29 +411,21 @@ def render_finance(doc: FinanceDoc, *, fonts: FontSet | None = None,
     style = fit_style(doc, fonts, style)
     plan = plan_finance(doc, fonts, style)
     page_doc = shell(doc)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(style.page_width, style.page_height), invariant=1,
-                    initialFontName=fonts.primary.fontName, pageCompression=1)
-    canvas.setTitle(doc.title)
-    canvas.setAuthor(doc.issuer)
-    canvas.setSubject(f"核验码 {doc.verify_code}" if doc.verify_code else "")
-    ops = PageOps(canvas, fonts)
+    buffer, canvas, ops = open_canvas(doc.title, doc.issuer, doc.verify_code, fonts, style)
     total = len(plan.pages)
     for page in plan.pages:
-        _draw_marks(ops, page_doc, style, under=True)
-        _draw_block(ops, plan.title if page.number == 1 else plan.head)
+        draw_marks(ops, page_doc, style, under=True)
+        draw_block(ops, plan.title if page.number == 1 else plan.head)
         if page.rows:
-            _draw_rows(ops, page.rows, style)
+            draw_rows(ops, page.rows, style)
         for block, rows in page.tail:
             if rows:
-                _draw_rows(ops, rows, style)
-            _draw_block(ops, block)
-        _draw_block(ops, footer(page_doc, plan.footer_lines, page.number, total, style))
-        ops.lines([(style.content_left, plan.footer_top, style.content_right, plan.footer_top)],
-                  0.6)
-        _draw_marks(ops, page_doc, style, under=False)
+                draw_rows(ops, rows, style)
+            draw_block(ops, block)
+        draw_footer(ops, page_doc, plan.footer_lines, page.number, total, style, plan.footer_top)
+        draw_marks(ops, page_doc, style, under=False)
         if plan.closing_qr and plan.closing_qr[0] == page.number and doc.url:
-            _draw_qr(ops, doc.url, *plan.closing_qr[1])
+            draw_qr(ops, doc.url, *plan.closing_qr[1])
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -15,15 +15,14 @@ from datetime import date
 
 from PIL import Image
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
 
 from pdf.blocks import Block, Text, baseline, closing_block, footer, footer_lines, running_head
 from pdf.blocks import title_block as _title_block
+from pdf.drawing import draw_block, draw_footer, draw_marks, draw_qr, open_canvas
 from pdf.fonts import FontSet, check_renderable, clean_text, load_fonts
 from pdf.layout import Style
 from pdf.model import NoticeDoc
-from pdf.notice import STYLE, _draw_block, _draw_marks, _draw_qr
-from pdf.ops import PageOps
+from pdf.notice import STYLE
 from pdf.wrap import wrap
 
 # Sizes relative to the style's body size: a general notice is read as running text, so it
@@ -227,30 +226,23 @@ def render_general(doc: GeneralDoc, *, fonts: FontSet | None = None,
     frame = doc.frame()
     plan = plan_general(doc, fonts, style)
     closing, footer_top = plan.closing, plan.footer_top
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(style.page_width, style.page_height), invariant=1,
-                    initialFontName=fonts.primary.fontName, pageCompression=1)
-    canvas.setTitle(doc.title)
-    canvas.setAuthor(doc.issuer)
-    canvas.setSubject(f"核验码 {doc.verify_code}" if doc.verify_code else "")
-    ops = PageOps(canvas, fonts)
+    buffer, canvas, ops = open_canvas(doc.title, doc.issuer, doc.verify_code, fonts, style)
     total = len(plan.pages)
     for page in plan.pages:
-        _draw_marks(ops, frame, style, under=True)
-        _draw_block(ops, plan.title if page.number == 1 else plan.head)
+        draw_marks(ops, frame, style, under=True)
+        draw_block(ops, plan.title if page.number == 1 else plan.head)
         for top, piece in page.pieces:
             for t in piece.texts:
                 ops.text(t.x, top + t.y, t.text, t.size, bold=t.bold, align=t.align)
             if piece.picture is not None:
                 data, x, width, height = piece.picture
                 canvas.drawImage(ImageReader(io.BytesIO(data)), x, top - height, width, height)
-        _draw_block(ops, footer(frame, plan.footer_lines, page.number, total, style))
-        ops.lines([(style.content_left, footer_top, style.content_right, footer_top)], 0.6)
+        draw_footer(ops, frame, plan.footer_lines, page.number, total, style, footer_top)
         if page.number == total:
-            _draw_block(ops, closing)
-        _draw_marks(ops, frame, style, under=False)
+            draw_block(ops, closing)
+        draw_marks(ops, frame, style, under=False)
         if page.number == total and closing.qr is not None:
-            _draw_qr(ops, doc.url, *closing.qr)
+            draw_qr(ops, doc.url, *closing.qr)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
