@@ -9,19 +9,17 @@ the cadre's phone is nobody's business) and anything appended after the image da
 from __future__ import annotations
 
 import hashlib
-import io
-import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.board_models import BoardPosting
 from notices.files import FileStore
 from notices.fingerprint import format_code
+from notices.images import ImageRules, clean_image
 from notices.models import Notice, NoticeVersion, VersionStatus
 from villages.errors import Conflict, InvalidInput, NotFound
 from villages.models import Region, Role, Staff
@@ -29,10 +27,11 @@ from villages.services import check_in_scope, check_role, get_region
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MAX_PHOTO_BYTES = 15 * 1024 * 1024     # a 50 MP phone JPEG is ~12 MB
-MAX_PHOTO_PIXELS = 60_000_000
-MIN_PHOTO_SIDE = 320                   # smaller shows nothing of a board
-STORED_SIDE = 2000                     # long side kept: enough to read a row from the photo
-_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}  # MPO: what many phones' cameras save as .jpg
+PHOTO_RULES = ImageRules(
+    what="照片", formats=frozenset({"JPEG", "PNG", "WEBP", "MPO"}),  # MPO: many phones' .jpg
+    formats_zh="JPG、PNG 或 WebP 照片", max_bytes=MAX_PHOTO_BYTES, max_pixels=60_000_000,
+    max_edge=2000,        # long side kept: enough to read a row from the photo
+    min_short_side=320)   # smaller shows nothing of a board
 
 
 @dataclass(frozen=True)
@@ -45,37 +44,8 @@ class CheckedPhoto:
 
 def check_photo(data: bytes, filename: str) -> CheckedPhoto:
     """The photo re-encoded as a plain JPEG, or InvalidInput saying what is wrong with it."""
-    name = filename[-60:]
-    if len(data) > MAX_PHOTO_BYTES:
-        raise InvalidInput(f"照片 {name} 有 {len(data) / 1048576:.1f} MB，"
-                           f"超过 {MAX_PHOTO_BYTES // 1048576} MB 上限，请压缩后再传")
-    try:
-        with warnings.catch_warnings():
-            # Pillow warns above 89 MP while opening; the size is refused just below anyway.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-        with probe:
-            kind, (width, height) = probe.format, probe.size
-            if kind not in _FORMATS:
-                raise InvalidInput(f"{name} 是 {kind} 格式，请上传 JPG 或 PNG 照片")
-            if width * height > MAX_PHOTO_PIXELS:
-                raise InvalidInput(f"照片 {name} 像素过大（{width}×{height}），请缩小后再传")
-            probe.verify()  # structure and checksums, before anything is decoded
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image).convert("RGB")
-    except InvalidInput:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError):
-        raise InvalidInput(f"{name} 不是能打开的图片（或文件已损坏），请重新拍照上传") from None
-    if min(upright.size) < MIN_PHOTO_SIDE:
-        raise InvalidInput(f"照片 {name} 太小（{upright.width}×{upright.height}），"
-                           f"看不清公开栏，请上传至少 {MIN_PHOTO_SIDE} 像素宽的照片")
-    upright.thumbnail((STORED_SIDE, STORED_SIDE))
-    out = io.BytesIO()
-    upright.save(out, "JPEG", quality=85, optimize=True)  # no exif= given: none is written
-    return CheckedPhoto(out.getvalue(), hashlib.sha256(data).hexdigest(), *upright.size)
+    clean = clean_image(data, filename, PHOTO_RULES)
+    return CheckedPhoto(clean.data, hashlib.sha256(data).hexdigest(), clean.width, clean.height)
 
 
 async def _board_region(notice: Notice, village_code: str) -> Region:

@@ -21,14 +21,11 @@ covers every picture as well as the text.
 from __future__ import annotations
 
 import hashlib
-import io
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from PIL import Image, ImageOps, UnidentifiedImageError
 from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
@@ -36,6 +33,7 @@ from notices.catalog_models import CatalogItem
 from notices.files import FileStore
 from notices.fingerprint import fingerprint
 from notices.general_markup import parse_body
+from notices.images import ImageRules, clean_image
 from notices.models import Notice, NoticeKind
 from villages.errors import InvalidInput, NotFound
 from villages.models import Level, Region, Role, Staff
@@ -47,6 +45,10 @@ MAX_PICTURE_BYTES = 8 * 1024 * 1024      # a phone photo is 2–6 MB
 MAX_PICTURE_PIXELS = 40_000_000          # refuse decompression bombs before decoding
 MAX_PICTURES = 20
 MAX_EDGE_PX = 1600                       # sharp on a 1080-px phone and on an A4 column
+PICTURE_RULES = ImageRules(
+    what="图片", formats=frozenset({"PNG", "JPEG"}), formats_zh="PNG 或 JPEG",
+    max_bytes=MAX_PICTURE_BYTES, max_pixels=MAX_PICTURE_PIXELS, max_edge=MAX_EDGE_PX,
+    keep_png=True)  # charts and scans stay lossless
 _FIELDS = {"title", "region", "catalog_item", "issuer", "body"}
 
 
@@ -88,46 +90,10 @@ def _field(data: dict[str, Any], key: str, limit: int, *, required: bool = True)
 
 def normalize_picture(raw: bytes, label: str) -> Picture:
     """Check a picture and re-encode it upright, at most MAX_EDGE_PX, without metadata."""
-    if len(raw) > MAX_PICTURE_BYTES:
-        raise InvalidInput(f"图片 {label} 有 {len(raw) / 1024 / 1024:.1f} MB，"
-                           f"最大 {MAX_PICTURE_BYTES // 1024 // 1024} MB，请压缩后再用")
-    try:
-        with warnings.catch_warnings():
-            # Pillow only warns between its two bomb limits; here every bomb is refused.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(raw))
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise InvalidInput(f"图片 {label} 像素太多了，太大了") from None
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise InvalidInput(f"{label} 不是能打开的图片（只支持 PNG 或 JPEG）") from None
-    try:
-        with probe:
-            kind = probe.format
-            if kind not in ("PNG", "JPEG"):
-                raise InvalidInput(f"图片 {label} 是 {kind} 格式，只支持 PNG 或 JPEG")
-            if probe.width * probe.height > MAX_PICTURE_PIXELS:
-                raise InvalidInput(f"图片 {label} 有 {probe.width}×{probe.height} 像素，太大了")
-            probe.verify()  # structural check before decoding (truncated, corrupt chunks)
-        with Image.open(io.BytesIO(raw)) as image:
-            image.load()
-            picture = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise InvalidInput(f"{label} 不是能打开的图片（只支持 PNG 或 JPEG）") from None
-    if picture.mode not in ("RGB", "L"):
-        # Transparency prints as black on some printers: flatten onto white paper.
-        rgba = picture.convert("RGBA")
-        picture = Image.new("RGB", rgba.size, "white")
-        picture.paste(rgba, mask=rgba.getchannel("A"))
-    picture.thumbnail((MAX_EDGE_PX, MAX_EDGE_PX), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    if kind == "PNG":   # charts and scans: lossless keeps thin lines and small text crisp
-        picture.save(out, "PNG", optimize=True)
-    else:
-        picture.save(out, "JPEG", quality=85, optimize=True)
-    data = out.getvalue()
-    digest = hashlib.sha256(data).hexdigest()
-    suffix = "png" if kind == "PNG" else "jpg"
-    return Picture(f"pic-{digest}.{suffix}", digest, data, picture.width, picture.height)
+    clean = clean_image(raw, label, PICTURE_RULES)
+    digest = hashlib.sha256(clean.data).hexdigest()
+    suffix = "png" if clean.format == "PNG" else "jpg"
+    return Picture(f"pic-{digest}.{suffix}", digest, clean.data, clean.width, clean.height)
 
 
 def _picture_file(directory: Path, src: str) -> Path:

@@ -88,7 +88,7 @@ def test_transparency_is_flattened_onto_white_paper():
     (_png(fmt="GIF"), "只支持 PNG 或 JPEG"),
     (b"not a picture at all", "不是能打开的图片"),
     (_png()[:200], "不是能打开的图片"),                 # truncated
-    (b"\0" * (9 * 1024 * 1024), "最大"),
+    (b"\0" * (9 * 1024 * 1024), "上限"),
 ])
 def test_bad_pictures_are_refused_by_name(data, says):
     with pytest.raises(InvalidInput) as caught:
@@ -99,7 +99,7 @@ def test_bad_pictures_are_refused_by_name(data, says):
 def test_a_decompression_bomb_is_refused_before_decoding():
     with pytest.raises(InvalidInput) as caught:
         normalize_picture(_png((10_000, 10_000), mode="1"), "bomb.png")
-    assert "太大" in caught.value.message
+    assert "像素过大" in caught.value.message
 
 
 def _yaml(tmp_path: Path, text: str) -> Path:
