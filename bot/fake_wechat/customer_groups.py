@@ -22,7 +22,6 @@ is what the cadre's thumb does in WeCom; the dev page has a button for it.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.fake_wechat.replies import error
+from bot.fake_wechat.replies import authed_json, error, token_refusal
 
 TEXT_LIMIT = 4000
 MAX_ATTACHMENTS = 9
@@ -71,23 +70,10 @@ class FakeCustomerGroups:
         return [t for t in self.tasks.values() if t.sender == userid]
 
 
-def _check_token(request: web.Request, state: Any) -> web.Response | None:
-    code = state.tokens.check(request.query.get("access_token", ""))
-    if code == 40001:
-        code = 40014  # WeCom says "invalid access_token" for an unknown token
-    return error("wecom", code) if code else None
-
-
-async def _json(request: web.Request) -> dict[str, Any] | web.Response:
-    try:
-        body = json.loads(await request.read())
-    except ValueError:
-        return error("wecom", 47001, "data format error")
-    return body if isinstance(body, dict) else error("wecom", 47001, "data format error")
 
 
 async def media_upload(request: web.Request, state: Any) -> web.Response:
-    if (bad := _check_token(request, state)) is not None:
+    if (bad := token_refusal(request, state, "wecom")) is not None:
         return bad
     if request.query.get("type") != "image":
         return error("wecom", 40004, "invalid media type")
@@ -137,9 +123,7 @@ def _check_attachments(groups: FakeCustomerGroups, attachments: Any) -> web.Resp
 
 
 async def add_msg_template(request: web.Request, state: Any) -> web.Response:
-    if (bad := _check_token(request, state)) is not None:
-        return bad
-    body = await _json(request)
+    body = await authed_json(request, state, "wecom")
     if isinstance(body, web.Response):
         return body
     groups: FakeCustomerGroups = state.groups
@@ -174,9 +158,7 @@ def _task_or_error(groups: FakeCustomerGroups, body: dict[str, Any]
 
 
 async def get_groupmsg_task(request: web.Request, state: Any) -> web.Response:
-    if (bad := _check_token(request, state)) is not None:
-        return bad
-    body = await _json(request)
+    body = await authed_json(request, state, "wecom")
     if isinstance(body, web.Response):
         return body
     task = _task_or_error(state.groups, body)
@@ -188,9 +170,7 @@ async def get_groupmsg_task(request: web.Request, state: Any) -> web.Response:
 
 
 async def get_groupmsg_send_result(request: web.Request, state: Any) -> web.Response:
-    if (bad := _check_token(request, state)) is not None:
-        return bad
-    body = await _json(request)
+    body = await authed_json(request, state, "wecom")
     if isinstance(body, web.Response):
         return body
     groups: FakeCustomerGroups = state.groups
@@ -208,9 +188,7 @@ async def get_groupmsg_send_result(request: web.Request, state: Any) -> web.Resp
 
 
 async def remind_groupmsg_send(request: web.Request, state: Any) -> web.Response:
-    if (bad := _check_token(request, state)) is not None:
-        return bad
-    body = await _json(request)
+    body = await authed_json(request, state, "wecom")
     if isinstance(body, web.Response):
         return body
     groups: FakeCustomerGroups = state.groups

@@ -18,7 +18,6 @@ the account's callback URL; the fake does the same when ``state.mp_events_url`` 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 import time
@@ -29,7 +28,7 @@ from aiohttp import web
 from wechatpy.utils import WeChatSigner
 
 from bot.fake_wechat.mp_state import CLIENTMSGID_MAX_BYTES, Publication
-from bot.fake_wechat.replies import error
+from bot.fake_wechat.replies import authed_json, error, token_refusal
 from bot.fake_wechat.state import FakeWeChatState
 
 log = logging.getLogger("cunwu.fake_wechat")
@@ -46,24 +45,10 @@ BUTTON_TYPES = frozenset({"click", "view", "miniprogram", "scancode_push", "scan
                           "media_id", "article_id", "article_view_limited"})
 
 
-async def _json_body(request: web.Request) -> dict[str, Any] | web.Response:
-    raw = await request.read()
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        return error("mp", 47001, "data format error")
-    return body if isinstance(body, dict) else error("mp", 47001, "data format error")
-
-
-def _token_error(request: web.Request, state: FakeWeChatState) -> web.Response | None:
-    errcode = state.tokens.check(request.query.get("access_token", ""))
-    if errcode == 41001:
-        return error("mp", errcode, "access_token missing")
-    return error("mp", errcode) if errcode else None
 
 
 async def add_material(request: web.Request, state: FakeWeChatState) -> web.Response:
-    if (refused := _token_error(request, state)) is not None:
+    if (refused := token_refusal(request, state, "mp")) is not None:
         return refused
     if request.query.get("type") not in ("image", "thumb"):
         return error("mp", 40004, "invalid media type")
@@ -108,9 +93,7 @@ def _check_article(article: Any, state: FakeWeChatState) -> tuple[int, str] | No
 
 
 async def draft_add(request: web.Request, state: FakeWeChatState) -> web.Response:
-    if (refused := _token_error(request, state)) is not None:
-        return refused
-    body = await _json_body(request)
+    body = await authed_json(request, state, "mp")
     if isinstance(body, web.Response):
         return body
     articles = body.get("articles")
@@ -125,9 +108,7 @@ async def draft_add(request: web.Request, state: FakeWeChatState) -> web.Respons
 
 
 async def draft_get(request: web.Request, state: FakeWeChatState) -> web.Response:
-    if (refused := _token_error(request, state)) is not None:
-        return refused
-    body = await _json_body(request)
+    body = await authed_json(request, state, "mp")
     if isinstance(body, web.Response):
         return body
     draft = state.mp.drafts.get(str(body.get("media_id", "")))
@@ -137,9 +118,7 @@ async def draft_get(request: web.Request, state: FakeWeChatState) -> web.Respons
 
 
 async def freepublish_submit(request: web.Request, state: FakeWeChatState) -> web.Response:
-    if (refused := _token_error(request, state)) is not None:
-        return refused
-    body = await _json_body(request)
+    body = await authed_json(request, state, "mp")
     if isinstance(body, web.Response):
         return body
     draft = state.mp.drafts.get(str(body.get("media_id", "")))
@@ -152,9 +131,7 @@ async def freepublish_submit(request: web.Request, state: FakeWeChatState) -> we
 
 
 async def freepublish_get(request: web.Request, state: FakeWeChatState) -> web.Response:
-    if (refused := _token_error(request, state)) is not None:
-        return refused
-    body = await _json_body(request)
+    body = await authed_json(request, state, "mp")
     if isinstance(body, web.Response):
         return body
     pub = state.mp.by_publish_id(str(body.get("publish_id", "")))
@@ -172,9 +149,7 @@ def _article_url(pub: Publication, index: int) -> str:
 
 
 async def mass_sendall(request: web.Request, state: FakeWeChatState) -> web.Response:
-    if (refused := _token_error(request, state)) is not None:
-        return refused
-    body = await _json_body(request)
+    body = await authed_json(request, state, "mp")
     if isinstance(body, web.Response):
         return body
     clientmsgid = str(body.get("clientmsgid", ""))
@@ -200,9 +175,7 @@ async def mass_sendall(request: web.Request, state: FakeWeChatState) -> web.Resp
 
 
 async def mass_get(request: web.Request, state: FakeWeChatState) -> web.Response:
-    if (refused := _token_error(request, state)) is not None:
-        return refused
-    body = await _json_body(request)
+    body = await authed_json(request, state, "mp")
     if isinstance(body, web.Response):
         return body
     msg_id = str(body.get("msg_id", ""))
@@ -214,9 +187,7 @@ async def mass_get(request: web.Request, state: FakeWeChatState) -> web.Response
 
 
 async def custom_send(request: web.Request, state: FakeWeChatState) -> web.Response:
-    if (refused := _token_error(request, state)) is not None:
-        return refused
-    body = await _json_body(request)
+    body = await authed_json(request, state, "mp")
     if isinstance(body, web.Response):
         return body
     openid, msgtype = str(body.get("touser", "")), str(body.get("msgtype", ""))
@@ -273,9 +244,7 @@ def _leaf_problem(button: dict[str, Any]) -> tuple[int, str] | None:
 
 
 async def menu_create(request: web.Request, state: FakeWeChatState) -> web.Response:
-    if (refused := _token_error(request, state)) is not None:
-        return refused
-    body = await _json_body(request)
+    body = await authed_json(request, state, "mp")
     if isinstance(body, web.Response):
         return body
     if (problem := _menu_problem(body)) is not None:
@@ -285,7 +254,7 @@ async def menu_create(request: web.Request, state: FakeWeChatState) -> web.Respo
 
 
 async def menu_get(request: web.Request, state: FakeWeChatState) -> web.Response:
-    if (refused := _token_error(request, state)) is not None:
+    if (refused := token_refusal(request, state, "mp")) is not None:
         return refused
     if state.mp.menu is None:
         return error("mp", 46003, "menu no exist")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from typing import Any, Literal
@@ -44,3 +45,25 @@ def reply(flavour: Flavour, body: dict[str, Any]) -> web.Response:
     if body.get("errcode"):
         return error(flavour, body["errcode"], body["errmsg"])
     return web.json_response(body)
+
+
+def token_refusal(request: web.Request, state: Any, flavour: Flavour) -> web.Response | None:
+    """The platform's answer to a missing, unknown or expired access_token, or None."""
+    code = state.tokens.check(request.query.get("access_token", ""))
+    if flavour == "wecom" and code == 40001:
+        code = 40014  # WeCom says "invalid access_token" for an unknown token
+    if code == 41001:
+        return error(flavour, code, "access_token missing")
+    return error(flavour, code) if code else None
+
+
+async def authed_json(request: web.Request, state: Any,
+                      flavour: Flavour) -> dict[str, Any] | web.Response:
+    """The JSON object body of an API call that carries a valid token, or the refusal."""
+    if (refused := token_refusal(request, state, flavour)) is not None:
+        return refused
+    try:
+        body = json.loads(await request.read())
+    except ValueError:
+        return error(flavour, 47001, "data format error")
+    return body if isinstance(body, dict) else error(flavour, 47001, "data format error")
