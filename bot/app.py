@@ -70,7 +70,6 @@ def create_app(config: Config, *, with_worker: bool = True,
     mp.setup(app, runtime)  # the official account's callback, /wechat/mp
     forward_views.setup(app, pack_key(runtime.secrets.lookup_key), config.public_url)
     withdrawal_views.setup(app)  # /fw/<token>: the withdrawal pack for WeChat groups
-    withdrawal_views.setup(app)  # /fw/<token>: the withdrawal pack for WeChat groups
     import_api.setup(app, runtime)  # /api/import/payouts, /api/import/finance
     console_views.setup(app, runtime)  # /console: the clerk's import console
 
