@@ -130,3 +130,16 @@ async def confirm_withdrawal_forward(pack_key: bytes, token: str, forwarded_by: 
                            f"notice:{version.notice_id}",
                            {"version": version.number, "group": group, "region": region.code})
     return confirmation
+
+
+async def withdrawal_pack_for_notice(pack_key: bytes, notice_id: int, village_code: str,
+                                     public_url: str) -> WithdrawalPack | None:
+    """The withdrawal pack of a withdrawn notice for one village (the CLI's view); None when
+    the notice was not withdrawn."""
+    version = await NoticeVersion.get_or_none(notice_id=notice_id,
+                                              status=VersionStatus.WITHDRAWN)
+    region = await Region.get_or_none(code=village_code)
+    if version is None or region is None:
+        return None
+    token = withdrawal_token(pack_key, version.id, region.id)
+    return await withdrawal_pack_by_token(pack_key, token, public_url)
