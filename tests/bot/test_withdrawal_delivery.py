@@ -159,3 +159,18 @@ async def test_a_withdrawal_is_never_confirmed_on_the_publish_pack(wecom: WeComE
         assert resp.status == 409
     wechat = await withdrawal_of(ChannelKind.WECHAT_GROUP)
     assert wechat.state == DeliveryState.PENDING  # still to be told, by the withdrawal pack
+
+
+async def test_a_withdrawn_personal_list_leaves_the_web_at_once(wecom: WeComEnv):
+    version = await published_donghu(wecom)
+    app = create_app(wecom.runtime.config, with_worker=False, open_db=False)
+    async with TestClient(TestServer(app)) as client:
+        before = await (await client.get(f"/n/{version.verify_code}")).text()
+        assert "张*国" in before
+        assert (await client.get(f"/n/{version.verify_code}.pdf")).status == 200
+        await corrections.withdraw(version.notice, await villages.get_staff("reviewer"), REASON)
+        page = await (await client.get(f"/n/{version.verify_code}")).text()
+        assert "此公示已撤回" in page and REASON in page and "名单不再在网上公开" in page
+        assert "张*" not in page and "李*英" not in page
+        pdf = await client.get(f"/n/{version.verify_code}.pdf")
+        assert pdf.status == 404 and "已撤回" in await pdf.text()
