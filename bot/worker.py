@@ -40,7 +40,7 @@ from notices.forward_pack import sign
 from notices.general_channels import pdf_display_name
 from notices.group_text import CUSTOMER_GROUP_LIMIT_BYTES, group_text
 from notices.lifecycle import CHINA, publication_of, today_in_china
-from notices.models import Delivery, DeliveryPurpose
+from notices.models import Delivery, DeliveryPurpose, VersionStatus
 from notices.send_window import robot_bucket, take_slot
 from notices.withdrawal_pack import withdrawal_token
 from notices.withdrawal_text import withdrawal_text
@@ -50,6 +50,7 @@ log = logging.getLogger("cunwu.worker")
 
 MAX_REMINDERS = 3  # remind_groupmsg_send: at most three a day per task
 NO_POLL = timedelta(days=3650)  # forward packs: confirmed by the cadre, never polled
+STALE_PUBLICATION = "未发出前这一版已被更正或撤回，不再发送"
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,12 @@ class DeliveryWorker:
 
     async def _deliver(self, delivery: Delivery) -> None:
         target = delivery.target
+        if (delivery.purpose == DeliveryPurpose.PUBLISH
+                and delivery.version.status != VersionStatus.CURRENT):
+            # Corrected or withdrawn before it went out: sending it now would spread what
+            # no longer stands (the correction or the withdrawal notice has its own row).
+            await outbox.mark_failed(delivery, STALE_PUBLICATION)
+            return
         try:
             if target.kind == ChannelKind.WECOM_ROBOT:
                 await self._deliver_robot(delivery)

@@ -174,3 +174,30 @@ async def test_a_withdrawn_personal_list_leaves_the_web_at_once(wecom: WeComEnv)
         assert "张*" not in page and "李*英" not in page
         pdf = await client.get(f"/n/{version.verify_code}.pdf")
         assert pdf.status == 404 and "已撤回" in await pdf.text()
+
+
+async def test_a_publication_not_yet_sent_when_withdrawn_is_never_sent(wecom: WeComEnv):
+    version = await published_donghu(wecom)  # no worker yet: every delivery is pending
+    await corrections.withdraw(version.notice, await villages.get_staff("reviewer"), REASON)
+    await drain(wecom.worker())
+    [card] = wecom.state.messages(ROBOT_KEY)  # only the withdrawal, no card/PDF of the list
+    assert "【撤回】" in card.content and card.msgtype == "markdown"
+    [task] = wecom.state.groups.tasks.values()
+    assert "【撤回】" in task.body["text"]["content"]
+    publish = await Delivery.get(version=version, purpose=DeliveryPurpose.PUBLISH,
+                                 target__kind=ChannelKind.WECOM_ROBOT)
+    assert publish.state == DeliveryState.FAILED and "撤回" in publish.last_error
+
+
+async def test_an_old_pack_link_shows_the_withdrawal_never_the_list(wecom: WeComEnv):
+    version = await published_donghu(wecom)
+    key = forward_pack.pack_key(wecom.runtime.secrets.lookup_key)
+    token = forward_pack.sign(key, version.id, version.notice.region_id)
+    await corrections.withdraw(version.notice, await villages.get_staff("reviewer"), REASON)
+    app = create_app(wecom.runtime.config, with_worker=False, open_db=False)
+    async with TestClient(TestServer(app)) as client:
+        old = await client.get(f"/f/{token}", allow_redirects=False)
+        assert old.status == 303 and "/fw/" in old.headers["Location"]
+        page = await (await client.get(old.headers["Location"])).text()
+        assert REASON in page and "张*" not in page
+        assert (await client.get(f"/f/{token}/long.png")).status == 404
