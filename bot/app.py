@@ -21,7 +21,7 @@ from bot.wechat.customer_group import CustomerGroupClient
 from bot.wechat.robot import WeComRobotClient
 from bot.wechat.wecom_api import WeComApi
 from bot.worker import DeliveryWorker
-from notices import console_views, forward_views, import_api
+from notices import console_views, forward_views, import_api, withdrawal_views
 from notices import views as notice_views
 from notices.forward_pack import pack_key
 from notices.web import error_middleware
@@ -69,6 +69,7 @@ def create_app(config: Config, *, with_worker: bool = True,
     notice_views.setup(app, runtime)
     mp.setup(app, runtime)  # the official account's callback, /wechat/mp
     forward_views.setup(app, pack_key(runtime.secrets.lookup_key), config.public_url)
+    withdrawal_views.setup(app)  # /fw/<token>: the withdrawal pack for WeChat groups
     import_api.setup(app, runtime)  # /api/import/payouts, /api/import/finance
     console_views.setup(app, runtime)  # /console: the clerk's import console
 

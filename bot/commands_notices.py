@@ -188,6 +188,8 @@ async def check_consistency(args: argparse.Namespace, config: Config) -> tuple[A
                           f"{'' if c.state == 'ok' else '[' + c.state + ']'}" for c in row.cells)
         flag = "✔" if row.ok else "✘"
         stale = " [台账已变]" if row.ledger_stale else ""
+        if row.withdrawn:  # its cells are the places not yet told of the withdrawal
+            stale = f" [已撤回，撤回通知未送达：{row.withdrawn_reason}]"
         lines.append(f"{flag} {row.notice_id:>4} {row.region} v{row.version}{stale}  {cells}")
     summary = "全部一致" if result["consistent"] else "有不一致（✘）"
     return result, "\n".join([*lines, summary]), 0 if result["consistent"] else 1

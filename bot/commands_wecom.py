@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.runtime import opened
 from bot.settings import Config
-from notices import forward_pack
+from notices import forward_pack, withdrawal_pack
 from villages import group_targets
 
 Outcome = tuple[Any, str]
@@ -29,6 +29,10 @@ async def wechat_group_add(args: argparse.Namespace, config: Config) -> Outcome:
 async def forward_pack_show(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config) as runtime:
         key = forward_pack.pack_key(runtime.secrets.lookup_key)
+        withdrawn = await withdrawal_pack.withdrawal_pack_for_notice(
+            key, args.notice, args.village, config.public_url)
+        if withdrawn is not None:  # tell the groups it was withdrawn, never forward the list
+            return _withdrawal_outcome(args.notice, withdrawn, config.public_url)
         pack = await forward_pack.pack_for_notice(key, args.notice, args.village,
                                                   config.public_url)
         page = f"{config.public_url}/f/{pack.token}"
@@ -40,4 +44,18 @@ async def forward_pack_show(args: argparse.Namespace, config: Config) -> Outcome
     done = len(pack.confirmations)
     text = "\n".join([pack.text, "", f"链接：{pack.notice_url}", f"转发包页面：{page}",
                       f"（文字 {pack.text_bytes} 字节；已确认转发 {done} 个群）"])
+    return out, text
+
+
+def _withdrawal_outcome(notice_id: int, pack: withdrawal_pack.WithdrawalPack,
+                        public_url: str) -> Outcome:
+    page = f"{public_url}/fw/{pack.token}"
+    out = {"notice": notice_id, "village": pack.region.code, "withdrawn": True,
+           "text": pack.text, "text_bytes": pack.text_bytes, "link": pack.notice_url,
+           "pack_page": page, "groups_to_tell": pack.waiting,
+           "confirmed": [{"by": c.forwarded_by, "group": c.group_name,
+                          "at": c.confirmed_at.isoformat()} for c in pack.confirmations]}
+    waiting = "、".join(pack.waiting) or "（无）"
+    text = "\n".join([pack.text, "", f"撤回通知页面：{page}",
+                      f"（文字 {pack.text_bytes} 字节；还没告知的群：{waiting}）"])
     return out, text

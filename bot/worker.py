@@ -9,7 +9,8 @@ Each message first takes a slot in the robot's shared 20-a-minute window (``send
 A customer-group delivery creates one WeCom group-message task and waits in
 ``awaiting_confirmation`` until the cadre taps send; ``poll_once`` checks due tasks and
 reminds the cadre after ``remind_after_s``. An ordinary-WeChat-group delivery has no API:
-it waits for the cadre's confirmation on the forward-pack page.
+it waits for the cadre's confirmation on the forward-pack page (a withdrawal: on the
+withdrawal-pack page ``/fw/<token>``, linked from the robot's withdrawal card).
 
 Two loops run side by side: deliveries (and polls), and the lease sweeper.
 """
@@ -39,14 +40,17 @@ from notices.forward_pack import sign
 from notices.general_channels import pdf_display_name
 from notices.group_text import CUSTOMER_GROUP_LIMIT_BYTES, group_text
 from notices.lifecycle import CHINA, publication_of, today_in_china
-from notices.models import Delivery, DeliveryPurpose
+from notices.models import Delivery, DeliveryPurpose, VersionStatus
 from notices.send_window import robot_bucket, take_slot
+from notices.withdrawal_pack import withdrawal_token
+from notices.withdrawal_text import withdrawal_text
 from villages.models import ChannelKind
 
 log = logging.getLogger("cunwu.worker")
 
 MAX_REMINDERS = 3  # remind_groupmsg_send: at most three a day per task
 NO_POLL = timedelta(days=3650)  # forward packs: confirmed by the cadre, never polled
+STALE_PUBLICATION = "未发出前这一版已被更正或撤回，不再发送"
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,14 @@ class Step:
     filename: str = ""  # what the cadres see in the group, e.g. 东湖村…公示-0XMG-B5KS.pdf
 
 
-def robot_steps(delivery: Delivery, public_url: str, pack_key: bytes = b"") -> list[Step]:
+def robot_steps(delivery: Delivery, public_url: str, pack_key: bytes = b"",
+                withdrawal_pack: bool = False) -> list[Step]:
     version = delivery.version
     if delivery.purpose == DeliveryPurpose.WITHDRAW:
         text = withdrawal_markdown(version.content, version.verify_code, version.withdrawn_reason)
+        if pack_key and withdrawal_pack:  # the notice went to ordinary WeChat groups
+            token = withdrawal_token(pack_key, version.id, delivery.target.region_id)
+            text += (f"\n[村民微信群撤回通知（逐个群转发后点确认）]({public_url}/fw/{token})")
         return [Step("markdown", chunk) for chunk in split_markdown(text)]
     pub = publication_of(version.content, version.verify_code,
                          f"{public_url}/n/{version.verify_code}")
@@ -71,6 +79,16 @@ def robot_steps(delivery: Delivery, public_url: str, pack_key: bytes = b"") -> l
     return [Step("markdown", chunk) for chunk in split_markdown(card)] + [
         Step("file", version.pdf_file, shown), Step("image", version.pdf_file)
     ]
+
+
+async def _tells_wechat_groups(delivery: Delivery) -> bool:
+    """Whether a withdrawal also has ordinary WeChat groups of this village to tell."""
+    if delivery.purpose != DeliveryPurpose.WITHDRAW:
+        return False
+    return await Delivery.filter(
+        version_id=delivery.version_id, purpose=DeliveryPurpose.WITHDRAW,
+        target__kind=ChannelKind.WECHAT_GROUP,
+        target__region_id=delivery.target.region_id).exists()
 
 
 class RateWindowFull(Exception):
@@ -151,6 +169,12 @@ class DeliveryWorker:
 
     async def _deliver(self, delivery: Delivery) -> None:
         target = delivery.target
+        if (delivery.purpose == DeliveryPurpose.PUBLISH
+                and delivery.version.status != VersionStatus.CURRENT):
+            # Corrected or withdrawn before it went out: sending it now would spread what
+            # no longer stands (the correction or the withdrawal notice has its own row).
+            await outbox.mark_failed(delivery, STALE_PUBLICATION)
+            return
         try:
             if target.kind == ChannelKind.WECOM_ROBOT:
                 await self._deliver_robot(delivery)
@@ -174,7 +198,8 @@ class DeliveryWorker:
 
     async def _deliver_robot(self, delivery: Delivery) -> None:
         target = delivery.target
-        steps = robot_steps(delivery, self.public_url, self.pack_key)
+        steps = robot_steps(delivery, self.public_url, self.pack_key,
+                            await _tells_wechat_groups(delivery))
         for step in steps[delivery.steps_done:]:
             wait = await take_slot(robot_bucket(target.address), self.clock())
             if wait:
@@ -210,10 +235,12 @@ class DeliveryWorker:
         url = f"{self.public_url}/n/{version.verify_code}"
         pub = publication_of(version.content, version.verify_code, url)
         if delivery.purpose == DeliveryPurpose.WITHDRAW:
-            text = withdrawal_markdown(version.content, version.verify_code,
-                                       version.withdrawn_reason).replace("#", "").replace(
-                                           "> ", "")
-            attachments: list[dict[str, object]] = []
+            # Title, 已撤回, the reason, the code and the link - never the withdrawn list.
+            text = withdrawal_text(version.content, version.verify_code,
+                                   version.withdrawn_reason, url, CUSTOMER_GROUP_LIMIT_BYTES)
+            attachments: list[dict[str, object]] = [{"msgtype": "link", "link": {
+                "title": f"【撤回】{version.content['title']}"[:60], "url": url,
+                "desc": f"核验码 {version.verify_code[:4]}-{version.verify_code[4:]} 已撤回"}}]
         else:
             text = group_text(version.content, pub, CUSTOMER_GROUP_LIMIT_BYTES)
             # Villagers' groups are online: the image has masked names, unlike the board.

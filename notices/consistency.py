@@ -53,9 +53,15 @@ class Row:
     verify_code: str
     ledger_stale: bool
     cells: list[Cell] = field(default_factory=list)
+    # A withdrawn notice whose withdrawal has not reached every place yet: its cells are
+    # the withdrawal deliveries still to land, and the row is never ok while it is listed.
+    withdrawn: bool = False
+    withdrawn_reason: str = ""
 
     @property
     def ok(self) -> bool:
+        if self.withdrawn:
+            return False
         return not self.ledger_stale and all(c.state in _FINE for c in self.cells)
 
 
@@ -130,7 +136,38 @@ async def consistency_matrix(region_code: str | None = None,
         row.cells.extend(_channel_cells(version, deliveries))
         row.cells.append(await digest_cell(version))
         rows.append(row)
-    return rows
+    return rows + await withdrawal_rows(region_code)
+
+
+_WITHDRAWAL_STATES = {DeliveryState.PENDING: "pending", DeliveryState.SENDING: "pending",
+                      DeliveryState.AWAITING_CONFIRMATION: "awaiting",
+                      DeliveryState.FAILED: "failed"}
+
+
+async def withdrawal_rows(region_code: str | None = None) -> list[Row]:
+    """Withdrawn notices whose withdrawal still waits somewhere (a WeChat group not yet
+    told, a customer-group task not yet sent, a robot message failing): the group still
+    shows the withdrawn notice as if it stood, which is the inconsistency to chase."""
+    query = Delivery.filter(purpose=DeliveryPurpose.WITHDRAW).exclude(
+        state=DeliveryState.DELIVERED)
+    if region_code:
+        query = query.filter(
+            version__notice__region__code__startswith=prefix_of(region_code))
+    waiting = await query.order_by("version_id", "id").prefetch_related(
+        "target", "version__notice__region")
+    rows: dict[int, Row] = {}
+    for d in waiting:
+        version = d.version
+        row = rows.get(version.id)
+        if row is None:
+            notice = version.notice
+            row = rows[version.id] = Row(
+                notice.id, notice.title, notice.region.name, notice.region.code,
+                version.number, format_code(version.verify_code), False,
+                withdrawn=True, withdrawn_reason=version.withdrawn_reason)
+        row.cells.append(Cell(str(d.target.kind), d.target.name, version.number,
+                              _WITHDRAWAL_STATES[d.state], d.last_error))
+    return list(rows.values())
 
 
 async def digest_cell(current: NoticeVersion) -> Cell:

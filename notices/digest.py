@@ -1,5 +1,8 @@
 """The official account's daily digest (DESIGN §4): one article a day listing, by township,
 every notice version published since the last digest, each with its link ``/n/<code>``.
+A correction is marked 【更正】 with its reason; a notice withdrawn since the last digest is
+listed as 【撤回】 with the reason - a mass-sent article can't be unsent, so the next digest
+is how followers learn. A withdrawal counts as listed by a digest built after it happened.
 
 A digest row is created once per day (unique ``day``; on PostgreSQL under an advisory lock,
 so two workers never both build it) together with its items, in one transaction. Sending
@@ -41,25 +44,43 @@ class Entry:
     total: str             # 合计…元 / 期末余额…元, empty for a general notice
     period_end: str
     corrected: bool
+    reason: str = ""        # the correction's or the withdrawal's reason
+    withdrawn: bool = False
 
 
-def digest_title(day: date, count: int) -> str:
-    return f"村务公开日报 {day.year}年{day.month}月{day.day}日 新公示{count}项"[:TITLE_MAX]
+def digest_title(day: date, count: int, withdrawn: int = 0) -> str:
+    title = f"村务公开日报 {day.year}年{day.month}月{day.day}日 新公示{count - withdrawn}项"
+    return (title + (f" 撤回{withdrawn}项" if withdrawn else ""))[:TITLE_MAX]
 
 
-def entry_of(version: NoticeVersion) -> Entry:
+def _withdrawn_by(version: NoticeVersion, as_of: datetime) -> bool:
+    return (version.status == VersionStatus.WITHDRAWN and version.status_changed_at is not None
+            and version.status_changed_at <= as_of)
+
+
+def entry_of(version: NoticeVersion, as_of: datetime | None = None) -> Entry:
+    """The digest line of ``version``: a withdrawal if it was withdrawn by ``as_of``."""
     content: dict[str, Any] = version.content
     region = content["region"]
+    withdrawn = as_of is not None and _withdrawn_by(version, as_of)
+    correction = content.get("correction") or {}
     return Entry(township=region["township"], village=region["name"], title=content["title"],
                  code=version.verify_code, total=total_phrase(content),
                  period_end=version.period_end.isoformat(),
-                 corrected=bool(content.get("correction")))
+                 corrected=bool(correction), withdrawn=withdrawn,
+                 reason=version.withdrawn_reason if withdrawn else correction.get("reason", ""))
+
+
+def _title_of(day: date, entries: list[Entry]) -> str:
+    return digest_title(day, len(entries), sum(1 for e in entries if e.withdrawn))
 
 
 def article_html(day: date, entries: list[Entry], public_url: str) -> str:
     """The article body: WeChat keeps simple HTML (p, h3, a, strong) and strips scripts."""
-    parts = [f"<p>{day.year}年{day.month}月{day.day}日，全县新发布公示{len(entries)}项。"
-             "点击标题查看公示全文，或在公众号发送“核验 核验码”核对公告栏上的公示。</p>"]
+    withdrawn = sum(1 for e in entries if e.withdrawn)
+    told = f"，撤回公示{withdrawn}项（此前发出的内容作废）" if withdrawn else ""
+    parts = [f"<p>{day.year}年{day.month}月{day.day}日，全县新发布公示{len(entries) - withdrawn}项"
+             f"{told}。点击标题查看公示全文，或在公众号发送“核验 核验码”核对公告栏上的公示。</p>"]
     by_township: dict[str, list[Entry]] = {}
     for entry in entries:
         by_township.setdefault(entry.township, []).append(entry)
@@ -67,24 +88,41 @@ def article_html(day: date, entries: list[Entry], public_url: str) -> str:
         parts.append(f"<h3>{html.escape(township)}</h3>")
         for e in sorted(by_township[township], key=lambda e: (e.village, e.title)):
             link = html.escape(f"{public_url}/n/{e.code}", quote=True)
+            if e.withdrawn:  # no total, no period: only that it no longer stands, and why
+                parts.append(
+                    f'<p><a href="{link}">【撤回】{html.escape(e.village)}：'
+                    f"{html.escape(e.title)}</a><br/>核验码 {format_code(e.code)} 的公示已撤回，"
+                    f"原因：{html.escape(e.reason)}</p>")
+                continue
             mark = "【更正】" if e.corrected else ""
+            why = f"<br/>更正原因：{html.escape(e.reason)}" if e.corrected and e.reason else ""
             parts.append(
                 f'<p><a href="{link}">{mark}{html.escape(e.village)}：{html.escape(e.title)}'
                 f"</a><br/>{html.escape(e.total + '，') if e.total else ''}"
-                f"公示至{e.period_end}，核验码 {format_code(e.code)}</p>")
+                f"公示至{e.period_end}，核验码 {format_code(e.code)}{why}</p>")
     parts.append("<p>如对公示内容有异议，请在公示期内向村委会或乡镇反映，"
                  "或在公众号发送“异议 核验码 电话 内容”。</p>")
     return "".join(parts)
 
 
 async def unlisted_versions(now: datetime) -> list[NoticeVersion]:
-    """Current versions published in the last week that no digest has listed yet."""
+    """Current versions published in the last week that no digest has listed yet, then
+    versions withdrawn in the last week whose withdrawal no digest has listed yet."""
     since = now - timedelta(days=LOOKBACK_DAYS)
     recent = await (NoticeVersion.filter(status=VersionStatus.CURRENT, published_at__gte=since,
                                          published_at__lte=now).order_by("published_at", "id"))
     listed = set(await MpDigestItem.filter(version_id__in=[v.id for v in recent])
                  .values_list("version_id", flat=True))
-    return [v for v in recent if v.id not in listed]
+    withdrawn = await (NoticeVersion.filter(status=VersionStatus.WITHDRAWN,
+                                            status_changed_at__gte=since,
+                                            status_changed_at__lte=now)
+                       .order_by("status_changed_at", "id"))
+    items = await MpDigestItem.filter(version_id__in=[v.id for v in withdrawn]
+                                      ).prefetch_related("digest")
+    told = {i.version_id for i in items for v in withdrawn
+            if i.version_id == v.id and i.digest.created_at >= v.status_changed_at}
+    return [v for v in recent if v.id not in listed] + [
+        v for v in withdrawn if v.id not in told]
 
 
 async def mode_for(day: date, account_type: str) -> DigestMode:
@@ -105,8 +143,8 @@ async def _lock_builders(conn: BaseDBAsyncClient) -> None:
 
 async def preview(day: date, now: datetime, public_url: str) -> tuple[str, str, int]:
     """(title, html, count) of what the digest for ``day`` would list now."""
-    entries = [entry_of(v) for v in await unlisted_versions(now)]
-    return digest_title(day, len(entries)), article_html(day, entries, public_url), len(entries)
+    entries = [entry_of(v, now) for v in await unlisted_versions(now)]
+    return _title_of(day, entries), article_html(day, entries, public_url), len(entries)
 
 
 async def ensure_digest(day: date, now: datetime, *, public_url: str,
@@ -122,8 +160,8 @@ async def ensure_digest(day: date, now: datetime, *, public_url: str,
         versions = await unlisted_versions(now)
         if not versions:
             return None
-        entries = [entry_of(v) for v in versions]
-        title = digest_title(day, len(entries))
+        entries = [entry_of(v, now) for v in versions]
+        title = _title_of(day, entries)
         content = article_html(day, entries, public_url)
         state, error = DigestState.PENDING, ""
         try:
@@ -207,8 +245,8 @@ async def retry_failed(day: date, now: datetime, *, public_url: str, actor: str)
             raise Conflict(f"{day.isoformat()} 的日报不是“失败”状态，无需重试")
         versions = await NoticeVersion.filter(digest_items__digest_id=digest.id).order_by(
             "published_at", "id")
-        entries = [entry_of(v) for v in versions]
-        title = digest_title(day, len(entries))
+        entries = [entry_of(v, digest.created_at) for v in versions]
+        title = _title_of(day, entries)
         content = article_html(day, entries, public_url)
         check_texts([("日报标题", title), ("日报正文", content)], await official_numbers())
         await MpDigest.filter(id=digest.id).update(

@@ -21,7 +21,7 @@ from notices.audit import record_event
 from notices.delivery_models import ForwardConfirmation
 from notices.group_text import FORWARD_LIMIT_BYTES, group_text
 from notices.lifecycle import CHINA, publication_of
-from notices.models import Delivery, DeliveryState, NoticeVersion, VersionStatus
+from notices.models import Delivery, DeliveryPurpose, DeliveryState, NoticeVersion, VersionStatus
 from villages.errors import Conflict, InvalidInput, NotFound
 from villages.models import ChannelKind, ChannelTarget, Region
 
@@ -81,6 +81,7 @@ async def pack_for(key: bytes, version: NoticeVersion, region: Region, public_ur
                                         active=True).order_by("id").values_list("name", flat=True)
     confirmations = await ForwardConfirmation.filter(
         delivery__version_id=version.id, delivery__target__region_id=region.id,
+        delivery__purpose=DeliveryPurpose.PUBLISH,
     ).order_by("confirmed_at")
     return Pack(sign(key, version.id, region.id), version, region,
                 group_text(version.content, pub, FORWARD_LIMIT_BYTES), url, list(groups),
@@ -139,7 +140,8 @@ async def confirm_forward(key: bytes, token: str, forwarded_by: str, group_name:
             region=region, kind=ChannelKind.WECHAT_GROUP, address=group,
             defaults={"name": group})
         delivery, _ = await Delivery.get_or_create(
-            version=version, target=target, defaults={"next_attempt_at": now})
+            version=version, target=target, purpose=DeliveryPurpose.PUBLISH,
+            defaults={"next_attempt_at": now})
         await Delivery.filter(id=delivery.id).update(
             state=DeliveryState.DELIVERED, delivered_at=now, lease_until=None, last_error="")
         confirmation = await ForwardConfirmation.create(

@@ -11,9 +11,11 @@ from notices import forward_pack
 from notices.channel_images import long_png
 from notices.fingerprint import format_code
 from notices.lifecycle import CHINA
+from notices.models import VersionStatus
 from notices.views import STORE
 from notices.web import render
-from villages.errors import InvalidInput
+from notices.withdrawal_pack import withdrawal_token
+from villages.errors import InvalidInput, NotFound
 
 PACK_KEY = web.AppKey("forward_pack_key", bytes)
 PUBLIC_URL = web.AppKey("forward_public_url", str)
@@ -42,12 +44,18 @@ def _context(pack: forward_pack.Pack, **extra: object) -> dict[str, object]:
 
 async def pack_page(request: web.Request) -> web.Response:
     pack = await _pack(request)
+    if pack.version.status == VersionStatus.WITHDRAWN:
+        # An old link from the group: show the withdrawal notice, never the list again.
+        token = withdrawal_token(request.app[PACK_KEY], pack.version.id, pack.region.id)
+        raise web.HTTPSeeOther(f"/fw/{token}")
     just = pack.confirmations[-1] if request.query.get("ok") and pack.confirmations else None
     return render("forward_pack.html", _context(pack, just=just))
 
 
 async def pack_image(request: web.Request) -> web.Response:
     pack = await _pack(request)
+    if pack.version.status == VersionStatus.WITHDRAWN:
+        raise NotFound("这份公示已撤回，长图不再提供")
     png = await long_png(request.app[STORE], pack.version, request.app[PUBLIC_URL])
     return web.Response(body=png, content_type="image/png", headers={
         "Content-Disposition": f'inline; filename="{pack.version.verify_code}-long.png"',

@@ -12,7 +12,7 @@ from notices.finance_notice import is_finance
 from notices.fingerprint import fingerprint, format_code, normalize_code
 from notices.models import NoticeVersion, VersionStatus
 from notices.money import format_fen
-from notices.retention import taken_down, where_to_ask
+from notices.retention import is_personal_list, taken_down, where_to_ask
 from pdf.amounts import amount_in_words
 from villages.errors import NotFound
 from villages.models import Level, Region
@@ -94,11 +94,15 @@ async def notice_page(version: NoticeVersion, today: date,
     if is_finance(content):  # no personal list: nothing is taken down after the 公示期
         return {**_page_head(version, check, today), **finance_page(content),
                 "kind": content["kind"], "taken_down": False}
-    removed = taken_down(content, version.period_end, today, grace_days)
+    # A withdrawn personal list leaves the web at once: the link in the withdrawal notices
+    # must not spread it further (masked names are still names of real households).
+    withdrawn = version.status == VersionStatus.WITHDRAWN and is_personal_list(content)
+    removed = withdrawn or taken_down(content, version.period_end, today, grace_days)
     return {
         "kind": content["kind"],
         "body": content.get("body", []),
         "taken_down": removed,
+        "withdrawn_list": withdrawn,
         "where_to_ask": where_to_ask(content),
         "check": check,
         "title": content["title"],

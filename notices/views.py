@@ -17,8 +17,9 @@ from notices.files import FileStore
 from notices.fingerprint import normalize_code
 from notices.general import pictures_of, read_pictures
 from notices.lifecycle import today_in_china
+from notices.models import VersionStatus
 from notices.protect import SensitiveCipher
-from notices.retention import taken_down, where_to_ask
+from notices.retention import is_personal_list, taken_down, where_to_ask
 from notices.web import dumps_json, render
 from villages.errors import InvalidInput, NotFound
 
@@ -109,6 +110,8 @@ async def notice_pdf(request: web.Request) -> web.StreamResponse:
                   await _grace_days(request)):
         # The board PDF carries full names: it leaves the web with the list.
         raise NotFound(f"公示期已结束，名单不再在网上公开。{where_to_ask(version.content)}。")
+    if version.status == VersionStatus.WITHDRAWN and is_personal_list(version.content):
+        raise NotFound(f"这份公示已撤回，名单不再在网上公开。{where_to_ask(version.content)}。")
     store = request.app[STORE]
     if not store.exists(version.pdf_file):
         raise NotFound("公示表文件不在了，请联系乡镇")
