@@ -25,6 +25,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import WeChatSigner
 
 from bot.mp.handlers import Reply, handle_message
+from bot.mp.message_claims import MessageClaims
 from bot.mp.replay import ReplayCache
 from bot.mp.slow_replies import queue_when_ready
 from bot.mp.village_names import VillageNames
@@ -75,7 +76,10 @@ class MpCallback:
         self.token, self.appid = config.mp_token, config.mp_appid
         self.crypto = WeChatCrypto(config.mp_token, config.mp_aes_key, config.mp_appid)
         self.prp_key = base64.b64decode(config.mp_aes_key + "=")
-        self.replays = ReplayCache()
+        self.replays = ReplayCache()        # fast path: retries reaching this process
+        self.claims = MessageClaims()        # the rest: retries reaching another process
+        self._handling: set[str] = set()     # keys whose handler runs in this process
+        self._followed: set[str] = set()     # keys whose late answer is already queued
         self.village_names = VillageNames()
         self.clock = clock
 
@@ -158,20 +162,30 @@ class MpCallback:
 
     async def _reply_once(self, key: str, message: BaseMessage) -> str:
         async def produce() -> str:
-            reply = await handle_message(message, self.runtime, self.village_names)
+            self._handling.add(key)
+            try:
+                reply = await handle_message(message, self.runtime, self.village_names)
+            finally:
+                self._handling.discard(key)
             return render(reply, message)
 
         try:
-            return await asyncio.wait_for(self.replays.once(key, produce), ANSWER_WITHIN_S)
+            return await asyncio.wait_for(
+                self.replays.once(key, lambda: self.claims.once(key, produce)),
+                ANSWER_WITHIN_S)
         except TimeoutError:
             # Still running (shielded): WeChat's retry of this id gets its answer, and a
-            # service account sends it on as a customer-service message.
+            # service account sends it on as a customer-service message - queued once, by
+            # the process whose handler runs (another process only waits for its reply).
             log.warning("mp reply for %s took over %.0fs", key, ANSWER_WITHIN_S)
             running = self.replays.running(key)
-            if running is not None and self.runtime.config.mp_account_type == "service":
+            if running is None or self.runtime.config.mp_account_type != "service":
+                return render(_BUSY, message)
+            if key in self._handling and key not in self._followed:
+                self._followed.add(key)
+                running.add_done_callback(lambda _: self._followed.discard(key))
                 queue_when_ready(str(message.source), running, reply_text)
-                return render(_FOLLOWS, message)
-            return render(_BUSY, message)
+            return render(_FOLLOWS, message)
         except Exception:
             log.exception("mp handler failed for %s", key)
             return render(_ERROR, message)
