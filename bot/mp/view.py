@@ -24,7 +24,7 @@ from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 from wechatpy.utils import WeChatSigner
 
-from bot.mp.handlers import Reply, handle_message
+from bot.mp.handlers import Reply, changes_state, handle_message
 from bot.mp.message_claims import MessageClaims
 from bot.mp.replay import ReplayCache
 from bot.mp.slow_replies import queue_when_ready
@@ -169,10 +169,14 @@ class MpCallback:
                 self._handling.discard(key)
             return render(reply, message)
 
+        async def produce_once_everywhere() -> str:
+            if await changes_state(message, self.village_names):
+                return await self.claims.once(key, produce)
+            return await produce()   # only reads: no shared claim, no write per message
+
         try:
-            return await asyncio.wait_for(
-                self.replays.once(key, lambda: self.claims.once(key, produce)),
-                ANSWER_WITHIN_S)
+            return await asyncio.wait_for(self.replays.once(key, produce_once_everywhere),
+                                          ANSWER_WITHIN_S)
         except TimeoutError:
             # Still running (shielded): WeChat's retry of this id gets its answer, and a
             # service account sends it on as a customer-service message - queued once, by

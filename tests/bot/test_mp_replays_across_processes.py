@@ -106,3 +106,14 @@ async def test_expired_claims_are_deleted_and_fresh_ones_kept(db):
                                 expires_at=now + timedelta(seconds=100))
     assert await MessageClaims().delete_expired() == 1
     assert await MpMessageClaim.all().values_list("key", flat=True) == ["new"]
+
+
+async def test_only_messages_that_change_something_take_a_shared_claim(
+        two_processes, db, published):  # noqa: F811
+    client = two_processes[0]
+    for msg_id, text in [(66_000_010, "帮助"), (66_000_011, "核验 7F3K-92QD"),
+                         (66_000_012, "今天发钱吗"), (66_000_013, "东湖村")]:
+        response = await post_plain(client, db, text_xml(text, msg_id=msg_id))
+        assert response.status == 200
+    # Reads answer the same wherever a retry lands; the binding must happen once.
+    assert await MpMessageClaim.all().values_list("key", flat=True) == ["msg:66000013"]
