@@ -17,6 +17,7 @@ from typing import Any
 
 import xmltodict
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
 from wechatpy import parse_message
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException
@@ -115,7 +116,14 @@ class MpCallback:
     async def _read_body(self, request: web.Request) -> bytes:
         if request.content_length is not None and request.content_length > MAX_BODY:
             raise Refused(413, f"body of {request.content_length} bytes")
-        body = await request.content.read(MAX_BODY + 1)
+        # WeChat never compresses; a gzip body could inflate far past the cap (and a body
+        # that is not gzip at all made aiohttp raise from inside read()).
+        if request.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+            raise Refused(415, "compressed body")
+        try:
+            body = await request.content.read(MAX_BODY + 1)
+        except RequestPayloadError:
+            raise Refused(400, "unreadable body") from None
         if len(body) > MAX_BODY:
             raise Refused(413, "body over the cap")
         return body
