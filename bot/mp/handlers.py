@@ -6,6 +6,7 @@ name binds, anything else gets the help text, never silence.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -55,6 +56,12 @@ Handler = Callable[[str, Context], Awaitable[Reply]]
 COMMANDS: dict[str, Handler] = {}
 
 
+@functools.cache
+def _longest_first() -> tuple[str, ...]:
+    """The command words, longest first (all are registered when the module is loaded)."""
+    return tuple(sorted(COMMANDS, key=len, reverse=True))
+
+
 def command(*words: str) -> Callable[[Handler], Handler]:
     """Register a handler under its word and the usual slips of it."""
     def register(fn: Handler) -> Handler:
@@ -71,8 +78,9 @@ def normalize(text: str) -> str:
 
 
 def split_command(text: str) -> tuple[Handler | None, str]:
-    for word in sorted(COMMANDS, key=len, reverse=True):   # longest word first
-        if text.lower().startswith(word):
+    lowered = text.lower()
+    for word in _longest_first():
+        if lowered.startswith(word):
             return COMMANDS[word], text[len(word):].strip(" :：,，")
     return None, text
 

@@ -18,7 +18,6 @@ from typing import Any
 import xmltodict
 from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
-from wechatpy import parse_message
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException
 from wechatpy.messages import BaseMessage
@@ -27,6 +26,7 @@ from wechatpy.utils import WeChatSigner
 
 from bot.mp.handlers import Reply, changes_state, handle_message
 from bot.mp.message_claims import MessageClaims
+from bot.mp.messages import message_from_fields
 from bot.mp.replay import ReplayCache
 from bot.mp.slow_replies import queue_when_ready
 from bot.mp.village_names import VillageNames
@@ -157,7 +157,7 @@ class MpCallback:
         if not isinstance(fields.get("MsgType"), str) or not fields.get("FromUserName"):
             raise Refused(400, "xml is not a WeChat message")
         try:
-            message = parse_message(raw)
+            message = message_from_fields(fields)
         except Exception as exc:
             raise Refused(400, f"unparseable message ({type(exc).__name__})") from None
         xml = await self._reply_once(replay_key(fields), message)
