@@ -7,8 +7,9 @@ target p99 under 50 ms).
 Without --url it runs `create_app` (no worker, fake WeChat, a throwaway SQLite home) in a
 child process on a free loopback port, so client and server don't share an event loop.
 It fires N signed plaintext text messages (distinct MsgIds, a mix of 帮助, 核验 of an
-unknown code and unknown text, from 200 different openids) with the given concurrency and
-prints p50/p90/p99/max in ms. Not a unit test: numbers depend on the machine.
+unknown code and unknown text, from 200 different openids; with --subscribe, subscribe
+events from distinct openids, which write and so take the cross-process claim) with the
+given concurrency and prints p50/p90/p99/max in ms. Not a unit test: numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -69,7 +70,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _message(i: int) -> str:
+def _message(i: int, subscribe: bool = False) -> str:
+    if subscribe:   # an event that writes: since the shared claim, also claimed in the DB
+        return (f"<xml><ToUserName><![CDATA[gh_cunwu]]></ToUserName>"
+                f"<FromUserName><![CDATA[o_bench_{i:06d}]]></FromUserName>"
+                f"<CreateTime>{int(time.time())}</CreateTime>"
+                f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event></xml>")
     return (f"<xml><ToUserName><![CDATA[gh_cunwu]]></ToUserName>"
             f"<FromUserName><![CDATA[o_bench_{i % 200:04d}]]></FromUserName>"
             f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
@@ -77,7 +83,8 @@ def _message(i: int) -> str:
             f"<MsgId>{9_000_000_000 + i}</MsgId></xml>")
 
 
-async def fire(url: str, token: str, n: int, concurrency: int) -> list[float]:
+async def fire(url: str, token: str, n: int, concurrency: int,
+               subscribe: bool = False, first: int = 0) -> list[float]:
     timings: list[float] = []
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(n):
@@ -85,11 +92,11 @@ async def fire(url: str, token: str, n: int, concurrency: int) -> list[float]:
 
     async def one_worker(session: aiohttp.ClientSession) -> None:
         while not queue.empty():
-            i = queue.get_nowait()
+            i = queue.get_nowait() + first
             ts, nonce = str(int(time.time())), f"b{i}"
             params = {"timestamp": ts, "nonce": nonce, "signature": sign(token, ts, nonce)}
             started = time.perf_counter()
-            async with session.post(url, params=params, data=_message(i)) as response:
+            async with session.post(url, params=params, data=_message(i, subscribe)) as response:
                 await response.read()
                 if response.status != 200:
                     raise SystemExit(f"HTTP {response.status} on message {i}")
@@ -121,6 +128,8 @@ def main() -> None:
     parser.add_argument("--url", help="a running /wechat/mp; default: start one")
     parser.add_argument("-n", type=int, default=2000)
     parser.add_argument("-c", "--concurrency", type=int, default=20)
+    parser.add_argument("--subscribe", action="store_true",
+                        help="send subscribe events (each writes a follower) instead of texts")
     parser.add_argument("--profile", metavar="FILE",
                         help="run the server under cProfile and write its stats to FILE")
     parser.add_argument("--token", default=os.environ.get("CUNWU_MP_TOKEN",
@@ -137,10 +146,11 @@ def main() -> None:
         server.start()
     try:
         asyncio.run(wait_up(url))
-        asyncio.run(fire(url, args.token, 100, args.concurrency))  # warm-up
+        asyncio.run(fire(url, args.token, 100, args.concurrency, args.subscribe,
+                                 first=args.n))  # warm-up
         cpu_before = _cpu_s(server.pid if server is not None else None)
         started = time.perf_counter()
-        timings = asyncio.run(fire(url, args.token, args.n, args.concurrency))
+        timings = asyncio.run(fire(url, args.token, args.n, args.concurrency, args.subscribe))
         wall = time.perf_counter() - started
         cpu = _cpu_s(server.pid if server is not None else None) - cpu_before
     finally:
@@ -150,7 +160,8 @@ def main() -> None:
         tmp.cleanup()
     timings.sort()
     q = statistics.quantiles(timings, n=100)
-    print(f"{len(timings)} signed plaintext messages, concurrency {args.concurrency}, "
+    kind = "subscribe events" if args.subscribe else "plaintext messages"
+    print(f"{len(timings)} signed {kind}, concurrency {args.concurrency}, "
           f"{len(timings) / wall:.0f} msg/s")
     print(f"p50 {q[49]:.1f} ms  p90 {q[89]:.1f} ms  p99 {q[98]:.1f} ms  "
           f"max {timings[-1]:.1f} ms")

@@ -24,7 +24,7 @@ from notices.ledgers.models import (  # noqa: F401  (one app, one model registry
     PayoutBatch,
     PayoutRow,
 )
-from notices.mp_models import MpDigest, MpDigestItem, MpReply  # noqa: F401
+from notices.mp_models import MpDigest, MpDigestItem, MpMessageClaim, MpReply  # noqa: F401
 from notices.objection_models import Objection, ObjectionStatus  # noqa: F401
 from villages.models import ChannelTarget, Region, Staff
 

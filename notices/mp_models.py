@@ -89,3 +89,19 @@ class MpReply(Model):
     class Meta:
         table = "mp_reply"
         indexes = (("state", "next_attempt_at"),)
+
+
+class MpMessageClaim(Model):
+    """A callback message claimed once across all web processes, with its reply.
+
+    The first process to insert the key (MsgId, or sender and time for events) handles the
+    message, every retry of it gets the stored reply. Rows live a few minutes (WeChat
+    retries within 15 s) and are then deleted."""
+
+    key = fields.CharField(max_length=200, primary_key=True)
+    reply = fields.TextField(null=True)           # the rendered passive reply, once ready
+    lease_until = fields.DatetimeField()          # a claimer that died frees it after this
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "mp_message_claim"

@@ -25,7 +25,8 @@ _TABLES = ("audit_event", "objection", "delivery", "notice_version", "notice", "
            "board_posting", "mp_digest_item", "mp_digest", "mp_reply",
            "send_window", "wecom_token", "customer_group_task", "forward_confirmation",
            "county_setting",
-           "staff_session", "login_throttle", "column_mapping", "staff_api_token")
+           "staff_session", "login_throttle", "column_mapping", "staff_api_token",
+           "mp_message_claim")
 
 
 @pytest.fixture

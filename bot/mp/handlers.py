@@ -6,6 +6,7 @@ name binds, anything else gets the help text, never silence.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -55,6 +56,12 @@ Handler = Callable[[str, Context], Awaitable[Reply]]
 COMMANDS: dict[str, Handler] = {}
 
 
+@functools.cache
+def _longest_first() -> tuple[str, ...]:
+    """The command words, longest first (all are registered when the module is loaded)."""
+    return tuple(sorted(COMMANDS, key=len, reverse=True))
+
+
 def command(*words: str) -> Callable[[Handler], Handler]:
     """Register a handler under its word and the usual slips of it."""
     def register(fn: Handler) -> Handler:
@@ -71,8 +78,9 @@ def normalize(text: str) -> str:
 
 
 def split_command(text: str) -> tuple[Handler | None, str]:
-    for word in sorted(COMMANDS, key=len, reverse=True):   # longest word first
-        if text.lower().startswith(word):
+    lowered = text.lower()
+    for word in _longest_first():
+        if lowered.startswith(word):
             return COMMANDS[word], text[len(word):].strip(" :：,，")
     return None, text
 
@@ -266,3 +274,35 @@ async def look_up(rest: str, ctx: Context) -> Reply:
 @command("帮助", "help", "?", "菜单", "说明")
 async def show_help(rest: str, ctx: Context) -> Reply:
     return HELP
+
+
+# -- which messages change something ------------------------------------------------------
+READ_ONLY: frozenset[Handler] = frozenset({show_help, verify, look_up, live_notices})
+
+
+async def changes_state(message: BaseMessage, names: VillageNames | None = None) -> bool:
+    """False when handling ``message`` only reads (help, 公示, 核验, 查询, unknown text).
+
+    Those need no claim shared by the web processes: a retry that reaches another process
+    reads the same rows and gives the same answer. Everything else (objections, binding,
+    subscribe events, the platform's job reports) is claimed first, so it happens once.
+    """
+    kind = message.type
+    if kind == "text":
+        text = str(message.content)
+    elif kind == "voice" and getattr(message, "recognition", None):
+        text = str(message.recognition)
+    elif kind == "event":
+        event = str(getattr(message, "event", "")).lower()
+        if event != "click" or not getattr(message, "key", ""):
+            return True
+        text = str(message.key)
+    else:
+        return False   # the help text
+    text = normalize(text)
+    handler, _ = split_command(text)
+    if handler is not None:
+        return handler not in READ_ONLY
+    if 2 <= len(text) <= 20 and " " not in text:   # the fallback may bind to a village
+        return names is None or await names.might_match(text)
+    return False

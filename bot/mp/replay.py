@@ -2,8 +2,8 @@
 MsgId (events: same FromUserName+CreateTime). Each id is processed once; every delivery of it
 gets the same reply, including one that arrives while the first is still being processed.
 
-In-process only: with several web processes a retry can reach another process, so this must
-then move to the database (a unique row per id) or Redis (``SET NX EX``) holding the reply.
+In-process: the fast path. Retries that reach another web process are caught by
+``message_claims`` (a unique row per message in the shared database, holding the reply).
 """
 
 from __future__ import annotations

@@ -17,14 +17,16 @@ from typing import Any
 
 import xmltodict
 from aiohttp import web
-from wechatpy import parse_message
+from aiohttp.web_protocol import RequestPayloadError
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException
 from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 from wechatpy.utils import WeChatSigner
 
-from bot.mp.handlers import Reply, handle_message
+from bot.mp.handlers import Reply, changes_state, handle_message
+from bot.mp.message_claims import MessageClaims
+from bot.mp.messages import message_from_fields
 from bot.mp.replay import ReplayCache
 from bot.mp.slow_replies import queue_when_ready
 from bot.mp.village_names import VillageNames
@@ -75,7 +77,10 @@ class MpCallback:
         self.token, self.appid = config.mp_token, config.mp_appid
         self.crypto = WeChatCrypto(config.mp_token, config.mp_aes_key, config.mp_appid)
         self.prp_key = base64.b64decode(config.mp_aes_key + "=")
-        self.replays = ReplayCache()
+        self.replays = ReplayCache()        # fast path: retries reaching this process
+        self.claims = MessageClaims()        # the rest: retries reaching another process
+        self._handling: set[str] = set()     # keys whose handler runs in this process
+        self._followed: set[str] = set()     # keys whose late answer is already queued
         self.village_names = VillageNames()
         self.clock = clock
 
@@ -111,7 +116,14 @@ class MpCallback:
     async def _read_body(self, request: web.Request) -> bytes:
         if request.content_length is not None and request.content_length > MAX_BODY:
             raise Refused(413, f"body of {request.content_length} bytes")
-        body = await request.content.read(MAX_BODY + 1)
+        # WeChat never compresses; a gzip body could inflate far past the cap (and a body
+        # that is not gzip at all made aiohttp raise from inside read()).
+        if request.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+            raise Refused(415, "compressed body")
+        try:
+            body = await request.content.read(MAX_BODY + 1)
+        except RequestPayloadError:
+            raise Refused(400, "unreadable body") from None
         if len(body) > MAX_BODY:
             raise Refused(413, "body over the cap")
         return body
@@ -145,7 +157,7 @@ class MpCallback:
         if not isinstance(fields.get("MsgType"), str) or not fields.get("FromUserName"):
             raise Refused(400, "xml is not a WeChat message")
         try:
-            message = parse_message(raw)
+            message = message_from_fields(fields)
         except Exception as exc:
             raise Refused(400, f"unparseable message ({type(exc).__name__})") from None
         xml = await self._reply_once(replay_key(fields), message)
@@ -158,20 +170,34 @@ class MpCallback:
 
     async def _reply_once(self, key: str, message: BaseMessage) -> str:
         async def produce() -> str:
-            reply = await handle_message(message, self.runtime, self.village_names)
+            self._handling.add(key)
+            try:
+                reply = await handle_message(message, self.runtime, self.village_names)
+            finally:
+                self._handling.discard(key)
             return render(reply, message)
 
+        async def produce_once_everywhere() -> str:
+            if await changes_state(message, self.village_names):
+                return await self.claims.once(key, produce)
+            return await produce()   # only reads: no shared claim, no write per message
+
         try:
-            return await asyncio.wait_for(self.replays.once(key, produce), ANSWER_WITHIN_S)
+            return await asyncio.wait_for(self.replays.once(key, produce_once_everywhere),
+                                          ANSWER_WITHIN_S)
         except TimeoutError:
             # Still running (shielded): WeChat's retry of this id gets its answer, and a
-            # service account sends it on as a customer-service message.
+            # service account sends it on as a customer-service message - queued once, by
+            # the process whose handler runs (another process only waits for its reply).
             log.warning("mp reply for %s took over %.0fs", key, ANSWER_WITHIN_S)
             running = self.replays.running(key)
-            if running is not None and self.runtime.config.mp_account_type == "service":
+            if running is None or self.runtime.config.mp_account_type != "service":
+                return render(_BUSY, message)
+            if key in self._handling and key not in self._followed:
+                self._followed.add(key)
+                running.add_done_callback(lambda _: self._followed.discard(key))
                 queue_when_ready(str(message.source), running, reply_text)
-                return render(_FOLLOWS, message)
-            return render(_BUSY, message)
+            return render(_FOLLOWS, message)
         except Exception:
             log.exception("mp handler failed for %s", key)
             return render(_ERROR, message)
