@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot import commands_ledgers
+from bot import commands_finance, commands_ledgers
 from bot.cli_args import actor_arg, command_group, json_arg
 
 
@@ -51,6 +51,14 @@ def add_ledger_commands(sub: argparse._SubParsersAction) -> None:
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_ledgers.finance_signoff)
+    p = finance.add_parser("reopen", help="a township reviewer reopens a signed-off period to "
+                           "fix a mis-booked entry (its disclosure then needs a correction)")
+    p.add_argument("--village", required=True)
+    p.add_argument("--period", required=True)
+    p.add_argument("--reason", required=True, help="e.g. 记-002 电费金额记错")
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_finance.finance_reopen)
 
     payouts = command_group(sub, "payouts", "payout batch rows")
     p = payouts.add_parser("list", help="rows of a batch (IDs masked)")
