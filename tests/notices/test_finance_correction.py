@@ -82,7 +82,7 @@ async def test_a_mis_booked_entry_is_corrected_everywhere_the_disclosure_went(
     assert before.ok
 
     # Nothing to correct while the signed period still matches the disclosure.
-    with pytest.raises(Conflict, match="没有需要更正的内容.*cunwu finance reopen"):
+    with pytest.raises(Conflict, match=r"没有需要更正的内容.*cunwu finance reopen"):
         await corrections.correct(notice, clerk, REASON)
     with pytest.raises(Conflict, match="finance reopen"):
         await import_finance(ledger(FIXED), "oct.csv", village_code=VILLAGE_A,
@@ -134,7 +134,7 @@ async def test_a_mis_booked_entry_is_corrected_everywhere_the_disclosure_went(
 
 
 async def test_a_reopened_period_cannot_change_the_opening_of_the_next_one(runtime):
-    clerk, reviewer, supervisor = await _people_and_october(runtime)
+    clerk, reviewer, _ = await _people_and_october(runtime)
     await import_finance(ledger([("2026-11-04", "记-001", "村部电费", "各项支出", "", "300.00")],
                                 opening=None), "nov.csv", village_code=VILLAGE_A,
                          period_text="2026-11", actor=clerk)

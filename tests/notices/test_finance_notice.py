@@ -246,6 +246,6 @@ async def test_a_signed_period_that_still_matches_has_nothing_to_correct(runtime
     clerk, reviewer, notice = await _signed_draft(runtime)
     await _to_review(notice, clerk, reviewer)
     await lifecycle.publish(notice, reviewer, runtime.publish_context())
-    with pytest.raises(Conflict, match="没有需要更正的内容.*cunwu finance reopen"):
+    with pytest.raises(Conflict, match=r"没有需要更正的内容.*cunwu finance reopen"):
         await corrections.correct(notice, clerk, "摘要写错")
     assert (await lifecycle.get_notice(notice.id)).state == NoticeState.PUBLISHED
