@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.county_setting_models import CountySetting
+from notices.finance_rhythm import RHYTHM_KEY, set_rhythm
 from villages.errors import InvalidInput, NotFound
 from villages.models import Level, Region, Role, Staff
 from villages.services import check_in_scope, check_role
@@ -87,9 +88,11 @@ async def set_setting(key: str, value: str, actor: Staff) -> tuple[str, str]:
     value = unicodedata.normalize("NFKC", value).strip()
     if key.startswith(TOWNSHIP_PHONE):
         return await _set_township_phone(key.removeprefix(TOWNSHIP_PHONE), value, actor)
+    if key.startswith(RHYTHM_KEY):   # a village's finance rhythm: monthly | quarterly
+        return await set_rhythm(key.removeprefix(RHYTHM_KEY), value, actor)
     spec = _SPECS.get(key)
     if spec is None:
-        known = "、".join([*_SPECS, f"{TOWNSHIP_PHONE}<乡镇代码>"])
+        known = "、".join([*_SPECS, f"{TOWNSHIP_PHONE}<乡镇代码>", f"{RHYTHM_KEY}<村代码>"])
         raise NotFound(f"没有叫 {key[:60]} 的县级设置；可以改的有：{known}")
     check_role(actor, Role.COUNTY_ADMIN)
     try:
