@@ -92,7 +92,7 @@ def _entry_fields(p: argparse.ArgumentParser) -> None:
     p.add_argument("--category", help="one of the 8 categories, e.g. 各项支出")
     p.add_argument("--income", help="收入 in yuan")
     p.add_argument("--expense", help="支出 in yuan")
-    p.add_argument("--handler", help="经手人")
+    p.add_argument("--handler", dest="handled_by", help="经手人")  # args.handler runs commands
     p.add_argument("--approver", help="审批人")
     p.add_argument("--note", help="备注 (not disclosed)")
     actor_arg(p)

@@ -32,9 +32,12 @@ async def finance_reopen(args: argparse.Namespace, config: Config) -> Outcome:
 
 
 def _typed(args: argparse.Namespace) -> dict[str, str]:
-    return {k: getattr(args, k) for k in ("date", "voucher", "summary", "category", "income",
-                                          "expense", "handler", "approver", "note")
-            if getattr(args, k) is not None}
+    typed = {k: getattr(args, k) for k in ("date", "voucher", "summary", "category", "income",
+                                           "expense", "approver", "note")
+             if getattr(args, k) is not None}
+    if args.handled_by is not None:   # --handler (经手人); args.handler is the command
+        typed["handler"] = args.handled_by
+    return typed
 
 
 def _entry_text(e: FinanceEntry) -> str:

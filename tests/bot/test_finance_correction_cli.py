@@ -72,3 +72,24 @@ def test_reopen_reimport_resign_and_correct_from_the_command_line(demo_home, cap
     assert sorted(v["status"] for v in shown["versions"]) == ["current", "superseded"]
     _run("verify", shown["verify_code"], "--json")
     assert _json(capsys)["total_fen"] == 5742460
+
+
+def test_an_entry_by_hand_from_the_command_line(demo_home, capsys):  # noqa: F811
+    entry = ["--date", "2026-10-25", "--voucher", "记-004", "--summary", "办公用品",
+             "--category", "各项支出", "--handler", "张会计", "--approver", "李卫东"]
+    assert main(["finance", "entry", "add", "--village", VILLAGE, "--period", "2026-10",
+                 *entry, "--expense", "120.5", "--as", "clerk100"]) == 1
+    assert "--opening" in capsys.readouterr().err
+    _run("finance", "entry", "add", "--village", VILLAGE, "--period", "2026-10", *entry,
+         "--expense", "120.5", "--opening", "1000", "--as", "clerk100", "--json")
+    added = _json(capsys)
+    assert (added["closing_fen"], added["entries"], added["revision"]) == (87950, 1, 1)
+    assert main(["finance", "entry", "add", "--village", VILLAGE, "--period", "2026-10",
+                 *entry, "--income", "5", "--expense", "5", "--as", "clerk100"]) == 1
+    assert "每行只能填收入或支出其中一项" in capsys.readouterr().err
+    _run("finance", "entry", "edit", str(added["entry"]), "--expense", "20.00",
+         "--reason", "按发票改正", "--as", "clerk100", "--json")
+    assert _json(capsys)["closing_fen"] == 98000
+    _run("finance", "show", "--village", VILLAGE, "--period", "2026-10", "--json")
+    [shown] = _json(capsys)["entries"]
+    assert shown["id"] == added["entry"] and shown["expense_fen"] == 2000
