@@ -144,4 +144,8 @@ async def list_settings() -> list[dict[str, str]]:
     for township in await Region.filter(level=Level.TOWNSHIP).order_by("code"):
         out.append({"key": f"{TOWNSHIP_PHONE}{township.code}", "value": township.supervision_phone,
                     "default": "", "help": f"{township.name}监督电话", "changed_by": ""})
+    for key, row in sorted(stored.items()):
+        if key.startswith(RHYTHM_KEY) and row.value:
+            out.append({"key": key, "value": row.value, "default": "",
+                        "help": "村级财务公开周期", "changed_by": row.updated_by})
     return out

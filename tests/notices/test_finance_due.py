@@ -12,7 +12,7 @@ import pytest
 
 from notices import lifecycle
 from notices.catalog import edit_item
-from notices.county_settings import set_setting
+from notices.county_settings import list_settings, set_setting
 from notices.due import due_items
 from notices.finance_notice import create_finance_notice
 from notices.ledgers.finance_services import import_finance, sign_off
@@ -104,6 +104,8 @@ async def test_a_rhythm_set_for_the_village_wins_over_its_periods(runtime):
                                       subject=f"setting:finance_rhythm.{VILLAGE_A}")
     assert event.detail == {"before": "", "after": "quarterly", "village": "东湖村"}
     assert await _due(date(2026, 8, 15)) == [("2026-Q2 村级财务未导入", "2026-07-10", True)]
+    assert {"key": f"finance_rhythm.{VILLAGE_A}", "value": "quarterly", "default": "",
+            "help": "村级财务公开周期", "changed_by": "clerk"} in await list_settings()
     assert await _due(date(2026, 8, 15), VILLAGE_B) == []   # keeps no finance in Cunwu
     with pytest.raises(InvalidInput, match="monthly（按月）"):
         await set_setting(f"finance_rhythm.{VILLAGE_A}", "每年", clerk)
