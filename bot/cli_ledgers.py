@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot import commands_ledgers
+from bot import commands_finance, commands_ledgers
 from bot.cli_args import actor_arg, command_group, json_arg
 
 
@@ -51,6 +51,15 @@ def add_ledger_commands(sub: argparse._SubParsersAction) -> None:
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_ledgers.finance_signoff)
+    p = finance.add_parser("reopen", help="a township reviewer reopens a signed-off period to "
+                           "fix a mis-booked entry (its disclosure then needs a correction)")
+    p.add_argument("--village", required=True)
+    p.add_argument("--period", required=True)
+    p.add_argument("--reason", required=True, help="e.g. 记-002 电费金额记错")
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_finance.finance_reopen)
+    _add_entry_commands(command_group(finance, "entry", "one finance entry by hand"))
 
     payouts = command_group(sub, "payouts", "payout batch rows")
     p = payouts.add_parser("list", help="rows of a batch (IDs masked)")
@@ -74,3 +83,37 @@ def add_ledger_commands(sub: argparse._SubParsersAction) -> None:
     actor_arg(p)
     json_arg(p)
     p.set_defaults(handler=commands_ledgers.payouts_reveal)
+
+
+def _entry_fields(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--date", help="e.g. 2026-10-09")
+    p.add_argument("--voucher", help="凭证号")
+    p.add_argument("--summary", help="摘要")
+    p.add_argument("--category", help="one of the 8 categories, e.g. 各项支出")
+    p.add_argument("--income", help="收入 in yuan")
+    p.add_argument("--expense", help="支出 in yuan")
+    p.add_argument("--handler", dest="handled_by", help="经手人")  # args.handler runs commands
+    p.add_argument("--approver", help="审批人")
+    p.add_argument("--note", help="备注 (not disclosed)")
+    actor_arg(p)
+    json_arg(p)
+
+
+def _add_entry_commands(entry: argparse._SubParsersAction) -> None:
+    p = entry.add_parser("add", help="add one entry to an open period (checked like the import)")
+    p.add_argument("--village", required=True)
+    p.add_argument("--period", required=True)
+    p.add_argument("--opening", help="opening balance in yuan, for a village's first period")
+    _entry_fields(p)
+    p.set_defaults(handler=commands_finance.finance_entry_add)
+    p = entry.add_parser("edit", help="correct one entry of an open period (audited)")
+    p.add_argument("entry", type=int, help="the entry id (cunwu finance show --json)")
+    p.add_argument("--reason", required=True)
+    _entry_fields(p)
+    p.set_defaults(handler=commands_finance.finance_entry_edit)
+    p = entry.add_parser("delete", help="remove one entry of an open period (audited)")
+    p.add_argument("entry", type=int)
+    p.add_argument("--reason", required=True)
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler=commands_finance.finance_entry_delete)

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.content import content_from_ledger
+from notices.finance_corrections import correct_finance
 from notices.fingerprint import fingerprint
 from notices.ledgers.models import PayoutBatch, PayoutRow
 from notices.lifecycle import CHINA, move_state, region_of
@@ -100,11 +101,9 @@ async def correct(notice: Notice, actor: Staff, reason: str) -> None:
     check_in_scope(actor, await region_of(notice))
     reason = _reason(reason, "更正")
     if notice.kind == NoticeKind.FINANCE_VILLAGE:
-        # A disclosure is built from a signed-off period, which is frozen: there is no
-        # amended ledger to redraft it from.
-        raise Conflict("财务公开来自监督委员会已签核（已冻结）的财务期间，不能从台账更正；"
-                       "确有错误请撤回这份公示（cunwu notice withdraw），"
-                       "重新开放已签核的期间目前还不支持")
+        # Drafted from the re-signed period (reopen → re-import → sign-off), not a batch.
+        await correct_finance(notice, actor.name, actor.id, reason, correctable_state(notice))
+        return
     if notice.batch_id is None:
         raise InvalidInput("通知公告没有台账可重新生成：请用 cunwu notice correct ID --file "
                            "notice.yaml --reason … 给出改正后的内容")

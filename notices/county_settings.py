@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.county_setting_models import CountySetting
+from notices.finance_rhythm import RHYTHM_KEY, set_rhythm
 from villages.errors import InvalidInput, NotFound
 from villages.models import Level, Region, Role, Staff
 from villages.services import check_in_scope, check_role
@@ -87,9 +88,11 @@ async def set_setting(key: str, value: str, actor: Staff) -> tuple[str, str]:
     value = unicodedata.normalize("NFKC", value).strip()
     if key.startswith(TOWNSHIP_PHONE):
         return await _set_township_phone(key.removeprefix(TOWNSHIP_PHONE), value, actor)
+    if key.startswith(RHYTHM_KEY):   # a village's finance rhythm: monthly | quarterly
+        return await set_rhythm(key.removeprefix(RHYTHM_KEY), value, actor)
     spec = _SPECS.get(key)
     if spec is None:
-        known = "、".join([*_SPECS, f"{TOWNSHIP_PHONE}<乡镇代码>"])
+        known = "、".join([*_SPECS, f"{TOWNSHIP_PHONE}<乡镇代码>", f"{RHYTHM_KEY}<村代码>"])
         raise NotFound(f"没有叫 {key[:60]} 的县级设置；可以改的有：{known}")
     check_role(actor, Role.COUNTY_ADMIN)
     try:
@@ -141,4 +144,8 @@ async def list_settings() -> list[dict[str, str]]:
     for township in await Region.filter(level=Level.TOWNSHIP).order_by("code"):
         out.append({"key": f"{TOWNSHIP_PHONE}{township.code}", "value": township.supervision_phone,
                     "default": "", "help": f"{township.name}监督电话", "changed_by": ""})
+    for key, row in sorted(stored.items()):
+        if key.startswith(RHYTHM_KEY) and row.value:
+            out.append({"key": key, "value": row.value, "default": "",
+                        "help": "村级财务公开周期", "changed_by": row.updated_by})
     return out

@@ -1,13 +1,16 @@
 """What is due or overdue in a township or village: payout batches still without a published
 notice (20 working days from when the information formed, i.e. the import), objections
-waiting for an answer, and villages whose last month's finance is not in yet."""
+waiting for an answer, and villages whose last month's or quarter's finance is not disclosed yet."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from notices.deadlines import CalendarMissing, WorkdayCalendar
+from notices.catalog_models import CatalogItem
+from notices.deadlines import CalendarMissing, WorkdayCalendar, add_natural_days
+from notices.finance_notice import FINANCE_ITEM
+from notices.finance_rhythm import RHYTHM_ZH, last_ended_period, rhythm_of_label, set_rhythms
 from notices.ledgers.models import FinancePeriod, PayoutBatch
 from notices.lifecycle import CHINA
 from notices.models import Notice, NoticeKind, NoticeState
@@ -15,8 +18,9 @@ from notices.objections import open_objections
 from villages.models import Level, Region
 
 PAYOUT_WORKING_DAYS = 20
-# Monthly finance is disclosed by the 10th of the following month (a common county rule).
-FINANCE_DUE_DAY = 10
+# Finance is disclosed within this many days of the period's end when the catalog item
+# 村级财务收支 is missing (cunwu init seeds it with 10 natural days).
+FINANCE_DUE_DAYS = 10
 
 
 @dataclass
@@ -57,35 +61,55 @@ async def due_items(today: date, region_prefix: str = "") -> list[DueItem]:
         items.append(DueItem("objection", content["region"]["name"],
                              f"异议 {objection.number} 待答复：{objection.text[:20]}",
                              objection.due_on.isoformat(), "自然日", objection.due_on < today))
-    items += await _finance_due(today, region_prefix)
+    items += await _finance_due(today, region_prefix, calendar)
     return sorted(items, key=lambda i: (not i.overdue, i.due or ""))
 
 
-async def _finance_due(today: date, region_prefix: str) -> list[DueItem]:
-    last_month_end = today.replace(day=1) - timedelta(days=1)
-    label = f"{last_month_end.year}-{last_month_end.month:02d}"
-    due = date(today.year, today.month, FINANCE_DUE_DAY)
-    periods = {p.village_id: p for p in await FinancePeriod.filter(
-        starts_on__lte=last_month_end, ends_on__gte=last_month_end.replace(day=1))}
+async def _finance_due(today: date, region_prefix: str,
+                       calendar: WorkdayCalendar) -> list[DueItem]:
+    """Each village's latest ended month or quarter, by the rhythm it keeps, until it is
+    disclosed; due the catalog item's time limit after the period ends."""
+    item = await CatalogItem.get_or_none(code=FINANCE_ITEM)
+    limit_days, working = ((item.limit_days, item.limit_kind == "working") if item
+                           else (FINANCE_DUE_DAYS, False))
+    villages = {v.id: v for v in await Region.filter(level=Level.VILLAGE,
+                                                     code__startswith=region_prefix)}
+    # Only villages that keep their finance in Cunwu at all are held to a rhythm.
+    kept: dict[int, list[FinancePeriod]] = {}
+    for period in await FinancePeriod.filter(village_id__in=list(villages)).order_by("ends_on"):
+        kept.setdefault(period.village_id, []).append(period)
     disclosed = {(n.region_id, n.draft_content["finance_period"]["label"])
                  for n in await Notice.filter(kind=NoticeKind.FINANCE_VILLAGE,
-                                              state=NoticeState.PUBLISHED)}
-    villages = await Region.filter(level=Level.VILLAGE, code__startswith=region_prefix)
-    # Only villages that keep their finance in Cunwu at all are held to the monthly rule.
-    keeping = set(await FinancePeriod.all().values_list("village_id", flat=True))
+                                              region_id__in=list(kept),
+                                              state__in=(NoticeState.PUBLISHED,
+                                                         NoticeState.CLOSED,
+                                                         NoticeState.ARCHIVED))}
+    chosen = await set_rhythms()
     items = []
-    for village in villages:
-        period = periods.get(village.id)
-        if village.id not in keeping or (period and (village.id, period.period) in disclosed):
+    for village_id, periods in kept.items():
+        village = villages[village_id]
+        rhythm = chosen.get(village.code) or rhythm_of_label(periods[-1].period)
+        due_period = last_ended_period(today, rhythm)
+        if (village.id, due_period.label) in disclosed:
             continue
-        if period is None:
-            what = f"{label} 村级财务未导入"
-        elif period.signed_off_at is None:
-            what = f"{period.period} 村级财务待监督委员会签核，未公开"
+        stored = next((p for p in periods if p.period == due_period.label), None)
+        if stored is None:
+            what = f"{due_period.label} 村级财务未导入"
+        elif stored.signed_off_at is None:
+            what = f"{due_period.label} 村级财务待监督委员会签核，未公开"
         else:
-            what = f"{period.period} 村级财务已签核，未公开"
-        items.append(DueItem("finance", village.name, what, due.isoformat(),
-                             f"每月{FINANCE_DUE_DAY}日前", today > due))
+            what = f"{due_period.label} 村级财务已签核，未公开"
+        try:
+            deadline = (calendar.add_working_days(due_period.ends_on, limit_days) if working
+                        else add_natural_days(due_period.ends_on, limit_days))
+        except CalendarMissing as exc:
+            items.append(DueItem("finance", village.name, what, None, "", False, exc.message))
+            continue
+        items.append(DueItem("finance", village.name, what,
+                             deadline.due.isoformat(),
+                             f"{RHYTHM_ZH[rhythm]}公开，期末后{limit_days}个"
+                             f"{'工作日' if working else '自然日'}（{deadline.calendar}）",
+                             today > deadline.due))
     return items
 
 

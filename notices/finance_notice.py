@@ -119,9 +119,10 @@ async def create_finance_notice(village_code: str, period_text: str, actor: Staf
             await record_event(actor.name, "create_notices", f"finance:{period.id}",
                                {"notices": [notice.id]})
             return notice
-        if existing.state == NoticeState.PUBLISHED:
+        if existing.state in (NoticeState.PUBLISHED, NoticeState.CLOSED, NoticeState.ARCHIVED):
             raise Conflict(f"{village.name} {period.period} 的财务公开已发布"
-                           f"（公示 {existing.id}），如需改动请走更正")
+                           f"（公示 {existing.id}），如需改动请走更正"
+                           f"（cunwu notice correct {existing.id} --reason …）")
         moved = await Notice.filter(id=existing.id, state=existing.state).update(
             state=NoticeState.DRAFT, draft_content=content, draft_sha256=digest,
             batch_revision=period.revision, author_id=actor.id, approved_sha256="",

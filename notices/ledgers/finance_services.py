@@ -127,7 +127,8 @@ async def import_finance(data: bytes, filename: str, *, village_code: str, perio
         existing = await FinancePeriod.get_or_none(village=village, period=period.label)
         if existing and existing.signed_off_at:
             raise Conflict(f"{village.name} {period.label} 的财务已由监督委员会签核，不能覆盖；"
-                           "如需改动请走更正")
+                           "确有记错的分录，请乡镇审核人先重新开放该期间"
+                           "（cunwu finance reopen --reason …）")
         values = dict(starts_on=period.starts_on, ends_on=period.ends_on, opening_fen=opening,
                       income_fen=income, expense_fen=expense, closing_fen=closing,
                       entry_count=len(sheet.rows), source_filename=filename[:255],

@@ -242,10 +242,10 @@ async def test_the_due_list_says_what_a_month_still_needs_until_it_is_disclosed(
     assert december.what == "2026-11 村级财务未导入" and december.overdue
 
 
-async def test_a_published_disclosure_cannot_be_corrected_from_a_frozen_period(runtime):
+async def test_a_signed_period_that_still_matches_has_nothing_to_correct(runtime):
     clerk, reviewer, notice = await _signed_draft(runtime)
     await _to_review(notice, clerk, reviewer)
     await lifecycle.publish(notice, reviewer, runtime.publish_context())
-    with pytest.raises(Conflict, match="不能从台账更正"):
+    with pytest.raises(Conflict, match=r"没有需要更正的内容.*cunwu finance reopen"):
         await corrections.correct(notice, clerk, "摘要写错")
     assert (await lifecycle.get_notice(notice.id)).state == NoticeState.PUBLISHED
