@@ -118,6 +118,24 @@ async def confirm_forward(key: bytes, token: str, forwarded_by: str, group_name:
                           ) -> ForwardConfirmation:
     """Record that ``forwarded_by`` forwarded the pack into ``group_name``."""
     version_id, region_id = check_token(key, token)
+    return await record_forward(version_id, region_id, forwarded_by, group_name,
+                                DeliveryPurpose.PUBLISH, client_ip=client_ip, now=now)
+
+
+# What a pack of each purpose may confirm, what it says otherwise, and its audit action.
+_FORWARDABLE = {
+    DeliveryPurpose.PUBLISH: (VersionStatus.CURRENT, "forward_confirm",
+                              "这份公示已被更正或撤回，请转发最新版本（在工作群里打开新的转发包）"),
+    DeliveryPurpose.WITHDRAW: (VersionStatus.WITHDRAWN, "withdrawal_forward_confirm",
+                               "这份公示没有撤回，不需要转发撤回通知"),
+}
+
+
+async def record_forward(version_id: int, region_id: int, forwarded_by: str, group_name: str,
+                         purpose: DeliveryPurpose, *, client_ip: str = "",
+                         now: datetime | None = None) -> ForwardConfirmation:
+    """A cadre forwarded a pack (the notice, or its withdrawal) into a WeChat group by hand:
+    its delivery to that group is delivered, with who, where and when."""
     who, group = forwarded_by.strip(), group_name.strip()
     problems = []
     if not who or len(who) > MAX_NAME:
@@ -130,23 +148,25 @@ async def confirm_forward(key: bytes, token: str, forwarded_by: str, group_name:
     region = await Region.get_or_none(id=region_id)
     if version is None or region is None:
         raise NotFound("这份公示已不存在")
-    if version.status != VersionStatus.CURRENT:
-        raise Conflict("这份公示已被更正或撤回，请转发最新版本（在工作群里打开新的转发包）")
+    status, action, refusal = _FORWARDABLE[purpose]
+    if version.status != status:
+        raise Conflict(refusal)
     now = now or datetime.now(CHINA)
     async with in_transaction():
         # A group the cadre names for the first time becomes a target: later notices then
-        # get a pack row for it too, and the matrix shows whether it is up to date.
+        # get a pack row for it too, and the matrix shows whether it is up to date (or, for
+        # a withdrawal, that this group heard of it).
         target, _ = await ChannelTarget.get_or_create(
             region=region, kind=ChannelKind.WECHAT_GROUP, address=group,
             defaults={"name": group})
         delivery, _ = await Delivery.get_or_create(
-            version=version, target=target, purpose=DeliveryPurpose.PUBLISH,
+            version=version, target=target, purpose=purpose,
             defaults={"next_attempt_at": now})
         await Delivery.filter(id=delivery.id).update(
             state=DeliveryState.DELIVERED, delivered_at=now, lease_until=None, last_error="")
         confirmation = await ForwardConfirmation.create(
             delivery=delivery, forwarded_by=who, group_name=group, confirmed_at=now,
             client_ip=client_ip[:64])
-        await record_event(f"cadre:{who}", "forward_confirm", f"notice:{version.notice_id}",
+        await record_event(f"cadre:{who}", action, f"notice:{version.notice_id}",
                            {"version": version.number, "group": group, "region": region.code})
     return confirmation

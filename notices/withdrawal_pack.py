@@ -17,17 +17,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
 
-from notices.audit import record_event
 from notices.delivery_models import ForwardConfirmation
-from notices.forward_pack import MAX_GROUP, MAX_NAME, check_token, sign
+from notices.forward_pack import check_token, record_forward, sign
 from notices.group_text import FORWARD_LIMIT_BYTES
-from notices.lifecycle import CHINA
 from notices.models import Delivery, DeliveryPurpose, DeliveryState, NoticeVersion, VersionStatus
 from notices.withdrawal_text import withdrawal_text
-from villages.errors import Conflict, InvalidInput, NotFound
-from villages.models import ChannelKind, ChannelTarget, Region
+from villages.errors import NotFound
+from villages.models import ChannelKind, Region
 
 _CONTEXT = b"cunwu withdrawal-pack v1"
 
@@ -97,39 +94,8 @@ async def confirm_withdrawal_forward(pack_key: bytes, token: str, forwarded_by: 
                                      now: datetime | None = None) -> ForwardConfirmation:
     """Record that ``forwarded_by`` told ``group_name`` of the withdrawal."""
     version_id, region_id = check_token(withdrawal_key(pack_key), token)
-    who, group = forwarded_by.strip(), group_name.strip()
-    problems = []
-    if not who or len(who) > MAX_NAME:
-        problems.append(f"请填写您的姓名（不超过{MAX_NAME}个字）")
-    if not group or len(group) > MAX_GROUP:
-        problems.append(f"请填写转发到的群名（不超过{MAX_GROUP}个字）")
-    if problems:
-        raise InvalidInput("；".join(problems))
-    version = await NoticeVersion.get_or_none(id=version_id)
-    region = await Region.get_or_none(id=region_id)
-    if version is None or region is None:
-        raise NotFound("这份公示已不存在")
-    if version.status != VersionStatus.WITHDRAWN:
-        raise Conflict("这份公示没有撤回，不需要转发撤回通知")
-    now = now or datetime.now(CHINA)
-    async with in_transaction():
-        # A group the pack never reached (the cadre forwarded it by hand somewhere else)
-        # is told too: record it, so the matrix knows that group heard of the withdrawal.
-        target, _ = await ChannelTarget.get_or_create(
-            region=region, kind=ChannelKind.WECHAT_GROUP, address=group,
-            defaults={"name": group})
-        delivery, _ = await Delivery.get_or_create(
-            version=version, target=target, purpose=DeliveryPurpose.WITHDRAW,
-            defaults={"next_attempt_at": now})
-        await Delivery.filter(id=delivery.id).update(
-            state=DeliveryState.DELIVERED, delivered_at=now, lease_until=None, last_error="")
-        confirmation = await ForwardConfirmation.create(
-            delivery=delivery, forwarded_by=who, group_name=group, confirmed_at=now,
-            client_ip=client_ip[:64])
-        await record_event(f"cadre:{who}", "withdrawal_forward_confirm",
-                           f"notice:{version.notice_id}",
-                           {"version": version.number, "group": group, "region": region.code})
-    return confirmation
+    return await record_forward(version_id, region_id, forwarded_by, group_name,
+                                DeliveryPurpose.WITHDRAW, client_ip=client_ip, now=now)
 
 
 async def withdrawal_pack_for_notice(pack_key: bytes, notice_id: int, village_code: str,
