@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from notices.channels import online_rows
-from notices.finance_channels import finance_page, headline
+from notices.finance_channels import finance_page, headline, total_phrase
 from notices.finance_notice import is_finance
 from notices.fingerprint import fingerprint, format_code, normalize_code
 from notices.models import NoticeVersion, VersionStatus
@@ -42,6 +42,7 @@ class Verification:
     corrects: str | None = None  # the verify code this version corrects
     total_label: str = "合计"    # what total_fen is: 合计, or 期末余额 of a finance disclosure
     kind: str = ""         # the notice kind: a general notice (通知公告) has no total
+    total_text: str = ""   # 合计…元 / 期末余额…元, empty for a general notice
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -82,6 +83,7 @@ async def check_version(version: NoticeVersion) -> Verification:
         period_start=version.period_start.isoformat(), period_end=version.period_end.isoformat(),
         total_fen=total_fen, total_label=label, superseded_by=newer, reason=reason,
         corrects=format_code(corrects) if corrects else None, kind=content["kind"],
+        total_text=total_phrase(content),
     )
 
 
@@ -147,16 +149,21 @@ async def region_or_404(code: str) -> Region:
     return region
 
 
+def _list_item(version: NoticeVersion) -> dict[str, Any]:
+    content = version.content
+    label, fen = headline(content)
+    return {"title": content["title"], "code": format_code(version.verify_code),
+            "url": f"/n/{version.verify_code}", "period_end": version.period_end.isoformat(),
+            "total": format_fen(fen), "total_label": label, "kind": content["kind"],
+            "total_text": total_phrase(content), "corrected": "correction" in content}
+
+
 async def village_page(code: str) -> dict[str, Any]:
     region = await region_or_404(code)
     # Listed by their current version: a notice whose correction is under review stays up.
     currents = await NoticeVersion.filter(
         notice__region_id=region.id, status=VersionStatus.CURRENT).order_by("-id")
-    items = [{"title": v.content["title"], "code": format_code(v.verify_code),
-              "url": f"/n/{v.verify_code}", "period_end": v.period_end.isoformat(),
-              "total": format_fen(headline(v.content)[1]), "total_label": headline(v.content)[0],
-              "kind": v.content["kind"],
-              "corrected": "correction" in v.content} for v in currents]
+    items = [_list_item(v) for v in currents]
     parent = await Region.get_or_none(id=region.parent_id) if region.parent_id else None
     return {"region": region, "parent": parent, "items": items}
 

@@ -19,7 +19,6 @@ from bot.mp.platform_events import handle_platform_event
 from bot.mp.village_names import VillageNames
 from bot.runtime import Runtime
 from notices import lifecycle, objections, public
-from notices.money import format_fen
 from villages.errors import CunwuError
 from villages.models import Level, MpFollower, Region
 
@@ -208,7 +207,7 @@ async def live_notices(rest: str, ctx: Context) -> Reply:
     lines = [f"{name}正在公示（{len(items)}项）："]
     for index, item in enumerate(items[:MAX_LISTED], 1):
         mark = "（已更正）" if item["corrected"] else ""
-        total = "" if item.get("kind") == "general" else f"{item['total_label']}{item['total']}元，"
+        total = f"{item['total_text']}，" if item["total_text"] else ""
         lines.append(f"{index}. {item['title']}{mark}\n   {total}"
                      f"公示至{item['period_end']}\n   {ctx.public_url}{item['url']}")
     if len(items) > MAX_LISTED:
@@ -226,8 +225,7 @@ async def verify(rest: str, ctx: Context) -> Reply:
     head = (f"核验码 {check.code}：{check.status_zh}\n{check.title}\n{check.region}，"
             f"第{check.version}版，{check.published_on}发布，"
             f"公示期 {check.period_start} 至 {check.period_end}"
-            + ("" if check.kind == "general"
-               else f"，{check.total_label}{format_fen(check.total_fen)}元"))
+            + (f"，{check.total_text}" if check.total_text else ""))
     lines = [head]
     if not check.intact:
         lines.append("警告：存档内容与发布时的指纹不一致，请联系乡镇核实。")
