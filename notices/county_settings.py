@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from notices.audit import record_event
 from notices.county_setting_models import CountySetting
 from notices.finance_rhythm import RHYTHM_KEY, set_rhythm
+from notices.setting_store import store_setting
 from villages.errors import InvalidInput, NotFound
 from villages.models import Level, Region, Role, Staff
 from villages.services import check_in_scope, check_role
@@ -99,18 +100,7 @@ async def set_setting(key: str, value: str, actor: Staff) -> tuple[str, str]:
         after = spec.check(value) if value else spec.default
     except InvalidInput as exc:
         raise InvalidInput(f"{key}：{exc.message}", details={"field": key}) from None
-    async with in_transaction():
-        row = await CountySetting.get_or_none(key=key)
-        before = row.value if row is not None else spec.default
-        if after == before:
-            return before, after
-        if row is None:
-            await CountySetting.create(key=key, value=after, updated_by=actor.name)
-        else:
-            await CountySetting.filter(id=row.id).update(value=after, updated_by=actor.name)
-        await record_event(actor.name, "set_setting", f"setting:{key}",
-                           {"before": before, "after": after})
-    return before, after
+    return await store_setting(key, after, spec.default, actor)
 
 
 async def _set_township_phone(code: str, value: str, actor: Staff) -> tuple[str, str]:

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tortoise.transactions import in_transaction
-
-from notices.audit import record_event
 from notices.county_setting_models import CountySetting
 from notices.ledgers.finance_sheet import Period, parse_period
+from notices.setting_store import store_setting
 from villages.errors import InvalidInput, NotFound
 from villages.models import Level, Region, Role, Staff
 from villages.services import check_in_scope, check_role
@@ -61,15 +59,4 @@ async def set_rhythm(village_code: str, value: str, actor: Staff) -> tuple[str, 
                            "或 quarterly（按季），留空则按已导入的期间判断",
                            details={"field": f"{RHYTHM_KEY}{village_code}"})
     key = f"{RHYTHM_KEY}{village.code}"
-    async with in_transaction():
-        row = await CountySetting.get_or_none(key=key)
-        before = row.value if row is not None else ""
-        if before == after:
-            return before, after
-        if row is None:
-            await CountySetting.create(key=key, value=after, updated_by=actor.name)
-        else:
-            await CountySetting.filter(id=row.id).update(value=after, updated_by=actor.name)
-        await record_event(actor.name, "set_setting", f"setting:{key}",
-                           {"before": before, "after": after, "village": village.name})
-    return before, after
+    return await store_setting(key, after, "", actor, village=village.name)
