@@ -4,12 +4,15 @@ PostgreSQL database named by CUNWU_TEST_DATABASE_URL (script/test makes a throwa
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from tortoise import Tortoise, connections
 
 from bot.db import open_database
@@ -18,6 +21,19 @@ from bot.settings import Config, load_config
 from notices.catalog import seed_catalog
 
 PG_URL = os.environ.get("CUNWU_TEST_DATABASE_URL", "")
+
+# Every test starts at this instant in Beijing, whatever the machine's clock says, so the
+# suite passes in any year (DESIGN: tests never read the real clock). It is a Monday in a
+# year chinese-calendar covers, with more than 60 days of that year still ahead, so
+# working-day deadlines computed from "today" never reach a year without a schedule.
+FIXED_NOW = datetime(2026, 10, 12, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock() -> Iterator[time_machine.Coordinates]:
+    """Time starts at FIXED_NOW and runs on (tick) so leases, tokens and timeouts behave."""
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
 
 _TABLES = ("audit_event", "objection", "delivery", "notice_version", "notice", "payout_row",
            "payout_batch", "finance_entry", "finance_period", "channel_target", "staff", "region",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import create_app
 from notices import closing, corrections, lifecycle, public
 from notices.due import due_items
+from notices.lifecycle import CHINA
 from notices.models import AuditEvent, Notice, NoticeKind, NoticeState
 from tests.builders import TOWNSHIP
 from tests.conftest import deliver_all
@@ -118,9 +119,10 @@ async def test_a_personal_list_leaves_the_web_after_the_grace_but_verify_still_w
     assert after["verify"][0] == 200 and '"status": "current"' in after["verify"][1]
 
 
-async def test_the_delivery_worker_runs_the_daily_close(runtime, fake_wechat):
+async def test_the_delivery_worker_runs_the_daily_close(runtime, fake_wechat, fixed_clock):
     _, _, notices = await _published(runtime)
     _, config = fake_wechat
-    await deliver_all(config)           # today (the real one) is past the 2026-11-08 end
+    fixed_clock.move_to(datetime(2026, 11, 9, 8, 0, tzinfo=CHINA))  # the day after the end
+    await deliver_all(config)
     states = {n.state for n in await Notice.filter(id__in=[n.id for n in notices])}
     assert states == {NoticeState.CLOSED}
