@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image
 
-from bot.demo_general import chart_png
-from notices.general import normalize_picture
+from bot.demo.general import chart_png
+from notices.kinds.general import normalize_picture
 from pdf import load_fonts
 from pdf.general import GeneralDoc, Heading, Paragraph, PictureBlock, render_general
 

@@ -39,7 +39,7 @@ async def run(rows: int, villages: int, home: Path) -> None:
     from bot.app import create_app
     from bot.db import open_database
     from bot.settings import load_config
-    from notices.staff_login import issue_api_token, log_in, set_password
+    from notices.web.signin import issue_api_token, log_in, set_password
     from villages import services as village_services
     from villages.models import Role
 

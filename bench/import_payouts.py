@@ -153,7 +153,7 @@ async def _import(path: Path, database_url: str, home: Path, villages: int) -> d
     from bot.db import close_database, open_database
     from bot.runtime import build_runtime
     from bot.settings import load_config
-    from notices.ledgers.services import import_payouts
+    from notices.ledgers.payouts.services import import_payouts
     from villages import services as village_services
     from villages.models import Role
 
@@ -190,7 +190,7 @@ async def _import(path: Path, database_url: str, home: Path, villages: int) -> d
 
 
 def _validate(path: Path) -> dict[str, object]:
-    from notices.ledgers.sheet import read_payout_sheet
+    from notices.ledgers.payouts.sheet import read_payout_sheet
 
     data = path.read_bytes()
     start = time.perf_counter()

@@ -29,7 +29,7 @@ PG_ADMIN = os.environ.get("CUNWU_BENCH_PG", "postgres://postgres@127.0.0.1:5432/
 
 
 async def _queue(rows: int) -> None:
-    from notices.lifecycle import CHINA
+    from notices.clock import CHINA
     from notices.models import Delivery, Notice, NoticeKind, NoticeVersion
     from villages.models import ChannelKind, ChannelTarget, Level, Region, Role, Staff
 
@@ -53,8 +53,8 @@ async def _queue(rows: int) -> None:
 
 
 async def _drain(workers: int) -> tuple[float, int, int]:
-    from notices import outbox
-    from notices.lifecycle import CHINA
+    from notices.clock import CHINA
+    from notices.delivery import outbox
     from notices.models import Delivery
 
     await Delivery.all().update(state="pending", attempts=0, lease_until=None)
@@ -72,8 +72,8 @@ async def _drain(workers: int) -> tuple[float, int, int]:
 
 
 async def _slots_and_token(n: int = 500) -> tuple[float, float]:
-    from notices.delivery_models import WeComToken
-    from notices.send_window import robot_bucket, take_slot
+    from notices.delivery.models import WeComToken
+    from notices.delivery.send_window import robot_bucket, take_slot
 
     bucket = robot_bucket("bench-key-0000000000")
     start = time.perf_counter()

@@ -21,10 +21,10 @@ from bot.wechat.customer_group import CustomerGroupClient
 from bot.wechat.robot import WeComRobotClient
 from bot.wechat.wecom_api import WeComApi
 from bot.worker import DeliveryWorker
-from notices import console_views, forward_views, import_api, withdrawal_views
-from notices import views as notice_views
-from notices.forward_pack import pack_key
-from notices.web import error_middleware
+from notices.delivery.forward_pack import pack_key
+from notices.web import console_views, forward_views, import_api, withdrawal_views
+from notices.web import public_views as notice_views
+from notices.web.responses import error_middleware
 from villages.models import ChannelKind, ChannelTarget
 
 log = logging.getLogger("cunwu.app")

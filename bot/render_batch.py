@@ -22,14 +22,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from notices.board import board_pdf
-from notices.channels import Publication, board_doc
 from notices.files import FileStore
 from notices.fingerprint import format_code
-from notices.general_channels import is_general
 from notices.ledgers.models import PayoutBatch
-from notices.lifecycle import publication_of
 from notices.models import Notice, NoticeKind, NoticeState, NoticeVersion, VersionStatus
+from notices.render.board import board_pdf
+from notices.render.general import is_general
+from notices.render.payout import board_doc
+from notices.render.publication import Publication, publication_of
 from pdf import NoticeDoc, Style, render_notice
 from pdf.batch import BatchResult, FileJob, MergeJob, Progress, run_batch
 from pdf.notice import STYLE

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from bot.db import close_database, open_database
 from bot.settings import Config, Secrets, load_secrets
-from notices.catalog import seed_catalog
 from notices.files import FileStore
-from notices.lifecycle import PublishContext
-from notices.protect import SensitiveCipher
+from notices.kinds.catalog import seed_catalog
+from notices.lifecycle.workflow import PublishContext
+from notices.privacy.cipher import SensitiveCipher
 from villages.models import Level, Region, Role, Staff
 from villages.services import add_staff
 

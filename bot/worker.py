@@ -1,4 +1,5 @@
-"""The delivery worker: takes due outbox rows and sends them to their platform.
+"""The delivery worker: takes due outbox rows and sends them to their platform. What each
+message says is built in ``notices.delivery.messages``; the worker only sends it.
 
 A robot delivery is a short list of messages (the markdown card, split to fit 4096 bytes,
 the board PDF as a file, page 1 as an image). ``steps_done`` is saved after each message the
@@ -22,28 +23,22 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
 from bot.wechat.customer_group import CustomerGroupClient
 from bot.wechat.errors import DeliveryError, MediaExpiredError, RetryableDeliveryError
-from bot.wechat.robot import WeComRobotClient, split_markdown
-from notices import outbox
-from notices.channel_images import online_page_one_png, page_one_png
-from notices.channels import robot_markdown, withdrawal_markdown
-from notices.closing import close_expired
-from notices.delivery_models import CustomerGroupTask
+from bot.wechat.robot import WeComRobotClient
+from notices.clock import CHINA, today_in_china
+from notices.delivery import outbox
+from notices.delivery.messages import Step, group_task_message, robot_steps, tells_wechat_groups
+from notices.delivery.models import CustomerGroupTask
+from notices.delivery.send_window import robot_bucket, take_slot
 from notices.files import FileStore
-from notices.forward_pack import sign
-from notices.general_channels import pdf_display_name
-from notices.group_text import CUSTOMER_GROUP_LIMIT_BYTES, group_text
-from notices.lifecycle import CHINA, publication_of, today_in_china
+from notices.lifecycle.closing import close_expired
 from notices.models import Delivery, DeliveryPurpose, VersionStatus
-from notices.send_window import robot_bucket, take_slot
-from notices.withdrawal_pack import withdrawal_token
-from notices.withdrawal_text import withdrawal_text
+from notices.render.images import page_one_png
 from villages.models import ChannelKind
 
 log = logging.getLogger("cunwu.worker")
@@ -51,44 +46,6 @@ log = logging.getLogger("cunwu.worker")
 MAX_REMINDERS = 3  # remind_groupmsg_send: at most three a day per task
 NO_POLL = timedelta(days=3650)  # forward packs: confirmed by the cadre, never polled
 STALE_PUBLICATION = "未发出前这一版已被更正或撤回，不再发送"
-
-
-@dataclass(frozen=True)
-class Step:
-    kind: str           # "markdown" | "file" | "image"
-    payload: str        # markdown text, or the file's name in the store
-    filename: str = ""  # what the cadres see in the group, e.g. 东湖村…公示-0XMG-B5KS.pdf
-
-
-def robot_steps(delivery: Delivery, public_url: str, pack_key: bytes = b"",
-                withdrawal_pack: bool = False) -> list[Step]:
-    version = delivery.version
-    if delivery.purpose == DeliveryPurpose.WITHDRAW:
-        text = withdrawal_markdown(version.content, version.verify_code, version.withdrawn_reason)
-        if pack_key and withdrawal_pack:  # the notice went to ordinary WeChat groups
-            token = withdrawal_token(pack_key, version.id, delivery.target.region_id)
-            text += (f"\n[村民微信群撤回通知（逐个群转发后点确认）]({public_url}/fw/{token})")
-        return [Step("markdown", chunk) for chunk in split_markdown(text)]
-    pub = publication_of(version.content, version.verify_code,
-                         f"{public_url}/n/{version.verify_code}")
-    card = robot_markdown(version.content, pub)
-    if pack_key:
-        token = sign(pack_key, version.id, delivery.target.region_id)
-        card += f"\n[村民微信群转发包（文字、长图、链接）]({public_url}/f/{token})"
-    shown = pdf_display_name(version.content, version.verify_code)
-    return [Step("markdown", chunk) for chunk in split_markdown(card)] + [
-        Step("file", version.pdf_file, shown), Step("image", version.pdf_file)
-    ]
-
-
-async def _tells_wechat_groups(delivery: Delivery) -> bool:
-    """Whether a withdrawal also has ordinary WeChat groups of this village to tell."""
-    if delivery.purpose != DeliveryPurpose.WITHDRAW:
-        return False
-    return await Delivery.filter(
-        version_id=delivery.version_id, purpose=DeliveryPurpose.WITHDRAW,
-        target__kind=ChannelKind.WECHAT_GROUP,
-        target__region_id=delivery.target.region_id).exists()
 
 
 class RateWindowFull(Exception):
@@ -199,7 +156,7 @@ class DeliveryWorker:
     async def _deliver_robot(self, delivery: Delivery) -> None:
         target = delivery.target
         steps = robot_steps(delivery, self.public_url, self.pack_key,
-                            await _tells_wechat_groups(delivery))
+                            await tells_wechat_groups(delivery))
         for step in steps[delivery.steps_done:]:
             wait = await take_slot(robot_bucket(target.address), self.clock())
             if wait:
@@ -231,30 +188,16 @@ class DeliveryWorker:
     async def _create_group_task(self, delivery: Delivery) -> None:
         if self.groups is None:
             raise RetryableDeliveryError("企业微信客户群未配置（CUNWU_WECOM_CORPID）")
-        version = delivery.version
-        url = f"{self.public_url}/n/{version.verify_code}"
-        pub = publication_of(version.content, version.verify_code, url)
-        if delivery.purpose == DeliveryPurpose.WITHDRAW:
-            # Title, 已撤回, the reason, the code and the link - never the withdrawn list.
-            text = withdrawal_text(version.content, version.verify_code,
-                                   version.withdrawn_reason, url, CUSTOMER_GROUP_LIMIT_BYTES)
-            attachments: list[dict[str, object]] = [{"msgtype": "link", "link": {
-                "title": f"【撤回】{version.content['title']}"[:60], "url": url,
-                "desc": f"核验码 {version.verify_code[:4]}-{version.verify_code[4:]} 已撤回"}}]
-        else:
-            text = group_text(version.content, pub, CUSTOMER_GROUP_LIMIT_BYTES)
-            # Villagers' groups are online: the image has masked names, unlike the board.
-            png = await online_page_one_png(self.store, version, self.public_url)
-            media_id = await self.groups.upload_image(png, f"{version.verify_code}.png")
-            attachments = [
-                {"msgtype": "image", "image": {"media_id": media_id}},
-                {"msgtype": "link", "link": {
-                    "title": version.content["title"][:60], "url": url,
-                    "desc": f"核验码 {version.verify_code[:4]}-{version.verify_code[4:]}"}},
-            ]
+        message = await group_task_message(delivery, self.store, self.public_url)
+        attachments: list[dict[str, object]] = []
+        if message.image_png:
+            media_id = await self.groups.upload_image(message.image_png, message.image_name)
+            attachments.append({"msgtype": "image", "image": {"media_id": media_id}})
+        attachments.append({"msgtype": "link", "link": message.link})
         # The one crash window here: a task created but not recorded is created again
         # on the retry, and the cadre sees it twice. WeCom has no idempotency key either.
-        msgid = await self.groups.add_group_task(delivery.target.address, text, attachments)
+        msgid = await self.groups.add_group_task(delivery.target.address, message.text,
+                                                attachments)
         async with in_transaction():
             await CustomerGroupTask.create(delivery=delivery, msgid=msgid,
                                            sender=delivery.target.address)

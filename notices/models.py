@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
-from notices.board_models import BoardPosting  # noqa: F401
-from notices.calendar_models import CalendarDay, CalendarYear  # noqa: F401
-from notices.catalog_models import CatalogItem, Program  # noqa: F401
-from notices.county_setting_models import CountySetting  # noqa: F401
-from notices.delivery_models import (  # noqa: F401
-    CustomerGroupTask,
-    ForwardConfirmation,
-    SendWindow,
-    WeComToken,
-)
-from notices.ledgers.models import (  # noqa: F401  (one app, one model registry)
-    ColumnMapping,
-    FinanceEntry,
-    FinancePeriod,
-    PayoutBatch,
-    PayoutRow,
-)
-from notices.mp_models import MpDigest, MpDigestItem, MpMessageClaim, MpReply  # noqa: F401
-from notices.objection_models import Objection, ObjectionStatus  # noqa: F401
 from villages.models import ChannelTarget, Region, Staff
+
+if TYPE_CHECKING:  # annotations only: those tables sit above this one
+    from notices.kinds.catalog_models import CatalogItem
+    from notices.ledgers.models import PayoutBatch
 
 
 class NoticeKind(StrEnum):
@@ -177,3 +163,7 @@ class AuditEvent(Model):
 
     class Meta:
         table = "audit_event"
+
+
+async def region_of(notice: Notice) -> Region:
+    return await Region.get(id=notice.region_id)

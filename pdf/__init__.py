@@ -1,26 +1,34 @@
-"""Pure rendering of notices: plain data in, PDF/PNG bytes out. Imports nothing else of Cunwu."""
+"""Pure rendering of notices: plain data in, PDF/PNG bytes out. Imports nothing else of Cunwu.
 
-from pdf.amounts import amount_in_words, format_yuan
-from pdf.fonts import FontError, FontFileError, FontSet, check_renderable, load_fonts
-from pdf.images import render_long_png, render_pngs
-from pdf.layout import Style, board_style
-from pdf.model import NoticeDoc, PayoutLine
-from pdf.notice import plan_notice, render_notice
+The names below are loaded on first use (PEP 562), so ``pdf.amounts`` (大写 amounts) can be
+used without paying for ReportLab and the fonts, which a command like ``cunwu verify``
+never needs.
+"""
 
-__all__ = [
-    "FontError",
-    "FontFileError",
-    "FontSet",
-    "NoticeDoc",
-    "PayoutLine",
-    "Style",
-    "amount_in_words",
-    "board_style",
-    "check_renderable",
-    "format_yuan",
-    "load_fonts",
-    "plan_notice",
-    "render_long_png",
-    "render_notice",
-    "render_pngs",
-]
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "amount_in_words": "pdf.amounts",
+    "format_yuan": "pdf.amounts",
+    "FontError": "pdf.fonts",
+    "FontFileError": "pdf.fonts",
+    "FontSet": "pdf.fonts",
+    "check_renderable": "pdf.fonts",
+    "load_fonts": "pdf.fonts",
+    "render_long_png": "pdf.images",
+    "render_pngs": "pdf.images",
+    "Style": "pdf.layout",
+    "board_style": "pdf.layout",
+    "NoticeDoc": "pdf.model",
+    "PayoutLine": "pdf.model",
+    "plan_notice": "pdf.notice",
+    "render_notice": "pdf.notice",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'pdf' has no attribute {name!r}")
+    return getattr(import_module(_WHERE[name]), name)

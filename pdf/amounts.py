@@ -96,3 +96,8 @@ def amount_in_words(fen: int) -> str:
     if fen_digit:
         out.append(DIGITS[fen_digit] + "分")
     return "".join(out)
+
+
+def balance_in_words(fen: int) -> str:
+    """大写 of a balance; a village account can be overdrawn, which the board must say."""
+    return amount_in_words(fen) if fen >= 0 else "负" + amount_in_words(-fen)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from pdf.amounts import amount_in_words, format_yuan
+from pdf.amounts import balance_in_words, format_yuan
 from pdf.blocks import (
     Block,
     Box,
@@ -64,11 +64,6 @@ class FinancePage:
     tail: list[tuple[Block, list[Row]]] = field(default_factory=list)
     income_fen: int = 0
     expense_fen: int = 0
-
-
-def words(fen: int) -> str:
-    """大写 of a balance; a village account can be overdrawn, which the board must say."""
-    return amount_in_words(fen) if fen >= 0 else "负" + amount_in_words(-fen)
 
 
 def check_finance(doc: FinanceDoc) -> None:
@@ -239,7 +234,7 @@ def reconciliation(doc: FinanceDoc, top: float, fonts: FontSet,
     amount_w = max(fonts.width(a, em) for a in [*amounts, "金额（元）"]) + pad
     widths = [label_w, amount_w, style.content_width - label_w - amount_w]
     rows_text = [["项目", "金额（元）", "大写"]] + [
-        [label, amount, words(fen)] for label, amount, fen in zip(
+        [label, amount, balance_in_words(fen)] for label, amount, fen in zip(
             ("期初余额（上期结余）", "加：本期收入", "减：本期支出", "期末余额（本期结余）"),
             amounts, (doc.opening_fen, doc.income_fen, doc.expense_fen, doc.closing_fen),
             strict=True)]

@@ -14,14 +14,7 @@ from reportlab import rl_config
 
 from pdf import layout, paginate
 from pdf.amounts import format_yuan
-from pdf.blocks import (
-    Block,
-    closing_block,
-    footer,
-    footer_lines,
-    running_head,
-    title_block,
-)
+from pdf.blocks import Block, closing_block, footer, footer_lines, running_head, title_block
 from pdf.drawing import draw_block, draw_footer, draw_marks, draw_qr, draw_rows, open_canvas
 from pdf.fonts import FontSet, check_renderable, load_fonts
 from pdf.layout import Column, Page, Row, Style

@@ -6,7 +6,7 @@ import csv
 import io
 from decimal import Decimal
 
-from notices.idcard import id_check_char
+from notices.privacy.numbers import id_check_char
 from villages import services as villages
 from villages.models import Role, Staff
 

@@ -18,7 +18,7 @@ from tortoise import Tortoise, connections
 from bot.db import open_database
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Config, load_config
-from notices.catalog import seed_catalog
+from notices.kinds.catalog import seed_catalog
 
 PG_URL = os.environ.get("CUNWU_TEST_DATABASE_URL", "")
 

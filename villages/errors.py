@@ -49,3 +49,10 @@ class InvalidInput(CunwuError):
 
     status = 422
     code = "invalid_input"
+
+
+class CheckFailed(Conflict):
+    """A check that guards publication failed (totals, staleness, the privacy gate);
+    ``details`` holds the numbers side by side, or where each personal number was found."""
+
+    code = "check_failed"

@@ -106,5 +106,3 @@ class MpFollower(Model):
     class Meta:
         table = "mp_follower"
 
-
-from villages.auth_models import ApiToken, LoginThrottle, StaffSession  # noqa: E402, F401

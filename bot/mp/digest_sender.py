@@ -30,10 +30,10 @@ from bot.mp.slow_replies import send_due_replies
 from bot.settings import Config
 from bot.wechat.errors import DeliveryError, RetryableDeliveryError
 from bot.wechat.mp_client import OfficialAccountClient
-from notices import digest as digests
-from notices.lifecycle import CHINA
-from notices.mp_models import DigestMode, DigestState, MpDigest
-from notices.outbox import MAX_ATTEMPTS, backoff_s
+from notices.clock import CHINA
+from notices.delivery import digest as digests
+from notices.delivery.mp_models import DigestMode, DigestState, MpDigest
+from notices.delivery.outbox import MAX_ATTEMPTS, backoff_s
 from pdf.fonts import DEFAULT_FONT_PATH
 
 log = logging.getLogger("cunwu.digest")

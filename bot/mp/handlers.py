@@ -18,7 +18,10 @@ from wechatpy.messages import BaseMessage
 from bot.mp.platform_events import handle_platform_event
 from bot.mp.village_names import VillageNames
 from bot.runtime import Runtime
-from notices import lifecycle, objections, public
+from notices.clock import today_in_china
+from notices.objections import services as objections
+from notices.public import pages as public
+from notices.public import verification
 from villages.errors import CunwuError
 from villages.models import Level, MpFollower, Region
 
@@ -220,7 +223,7 @@ async def live_notices(rest: str, ctx: Context) -> Reply:
 async def verify(rest: str, ctx: Context) -> Reply:
     if not rest:
         return "请在“核验”后面写上公告上的核验码，例如“核验 7F3K-92QD”。"
-    check = await public.verify(rest)
+    check = await verification.verify(rest)
     link = f"{ctx.public_url}/n/{check.code.replace('-', '')}"
     head = (f"核验码 {check.code}：{check.status_zh}\n{check.title}\n{check.region}，"
             f"第{check.version}版，{check.published_on}发布，"
@@ -253,7 +256,7 @@ async def object_to(rest: str, ctx: Context) -> Reply:
         text, phone = f"{phone} {text.rsplit(' ', 1)[0]}", text.rsplit(" ", 1)[-1]
     objection = await objections.raise_objection(
         code, text, phone, channel="mp", cipher=ctx.runtime.cipher,
-        today=lifecycle.today_in_china())
+        today=today_in_china())
     return (f"已收到您的异议，编号 {objection.number}。\n"
             f"乡镇将在{objection.due_on.isoformat()}前电话答复您。\n"
             f"发送“查询 {objection.number}”查看处理情况。")

@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from notices.lifecycle import CHINA
-from notices.mp_models import MpMessageClaim
+from notices.clock import CHINA
+from notices.delivery.mp_models import MpMessageClaim
 
 log = logging.getLogger("cunwu.mp")
 

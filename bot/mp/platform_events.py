@@ -14,7 +14,7 @@ from typing import Any
 
 from wechatpy.messages import BaseMessage
 
-from notices import digest as digests
+from notices.delivery import digest as digests
 
 log = logging.getLogger("cunwu.mp")
 

@@ -19,9 +19,9 @@ from tortoise.expressions import F, Q
 
 from bot.wechat.errors import DeliveryError, RetryableDeliveryError
 from bot.wechat.mp_client import OfficialAccountClient
-from notices.lifecycle import CHINA
-from notices.mp_models import DigestState, MpReply
-from notices.outbox import MAX_ATTEMPTS, backoff_s
+from notices.clock import CHINA
+from notices.delivery.mp_models import DigestState, MpReply
+from notices.delivery.outbox import MAX_ATTEMPTS, backoff_s
 
 log = logging.getLogger("cunwu.mp")
 LEASE_S = 60

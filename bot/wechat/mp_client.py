@@ -35,7 +35,7 @@ from bot.wechat.errors import (
     RetryableDeliveryError,
     WeChatErrcode,
 )
-from notices.lifecycle import CHINA
+from notices.clock import CHINA
 
 log = logging.getLogger("cunwu.mp_client")
 T = TypeVar("T")

@@ -33,7 +33,7 @@ from bot.wechat.errors import (
     error_for_errcode,
     scrub,
 )
-from notices.delivery_models import WeComToken
+from notices.delivery.models import WeComToken
 
 log = logging.getLogger(__name__)
 

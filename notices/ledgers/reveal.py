@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.ledgers.models import PayoutBatch, PayoutRow
-from notices.protect import SensitiveCipher
+from notices.privacy.cipher import SensitiveCipher
 from villages.errors import InvalidInput, NotFound
 from villages.models import Role, Staff
 from villages.services import check_in_scope, check_role

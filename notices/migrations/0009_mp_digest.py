@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from notices.mp_models import DigestMode, DigestState
+from notices.delivery.mp_models import DigestMode, DigestState
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index

@@ -15,9 +15,9 @@ import pytest
 
 from bot.render_batch import render_batch, safe_name
 from bot.runtime import Runtime
-from notices import lifecycle
 from notices.fingerprint import format_code
-from notices.ledgers.services import import_payouts
+from notices.ledgers.payouts.services import import_payouts
+from notices.lifecycle import workflow as lifecycle
 from notices.models import Notice, NoticeState, NoticeVersion, VersionStatus
 from pdf import board_style
 from pdf.layout import MM
@@ -167,7 +167,8 @@ async def test_a_withdrawn_notice_is_left_out_of_the_print_files(
     published = await _county(runtime)
     xigang = await Notice.get(region__name="西岗村")
     gone, version = xigang.id, published[xigang.id]
-    # What a withdrawal leaves behind (notices.corrections does it with its announcements).
+    # What a withdrawal leaves behind (notices.lifecycle.corrections does it, with its
+    # announcements).
     await NoticeVersion.filter(id=version.id).update(status=VersionStatus.WITHDRAWN)
     await Notice.filter(id=gone).update(state=NoticeState.WITHDRAWN)
     summary = await render_batch(tmp_path / "w", runtime.store, runtime.config.public_url,
@@ -187,7 +188,7 @@ def _cli(runtime: Runtime, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CUNWU_HOME": str(runtime.config.home),
            "CUNWU_DATABASE_URL": runtime.config.database_url,
            "CUNWU_PUBLIC_URL": runtime.config.public_url}
-    return subprocess.run([sys.executable, "-m", "bot.cli", "render", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "bot.cli.main", "render", *args], env=env,
                           capture_output=True, text=True, timeout=120, check=False)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import DEMO_PASSWORD
+from bot.demo.county import DEMO_PASSWORD
 from tests.browser.test_pages_in_chromium import ARGS, CHROMIUM, served  # noqa: F401
 from tests.builders import make_id
 

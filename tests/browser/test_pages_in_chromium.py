@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import create_app
-from bot.cli import main
+from bot.cli.main import main
 from bot.settings import load_config
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

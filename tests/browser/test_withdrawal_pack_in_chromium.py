@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.browser.test_pages_in_chromium import ARGS, CHROMIUM, pytestmark, served
 
 __all__ = ["pytestmark", "served"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.fake_wechat import FakeWeChatState, create_fake_wechat_app
 from bot.settings import load_config
 

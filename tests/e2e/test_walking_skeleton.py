@@ -13,11 +13,11 @@ import pytest
 from aiohttp import web
 
 from bot.app import create_app
-from bot.cli import main
+from bot.cli.main import main
 from bot.db import close_database, open_database
 from bot.fake_wechat import FAKE_STATE
 from bot.settings import load_config, load_secrets
-from notices.forward_pack import pack_key, sign
+from notices.delivery.forward_pack import pack_key, sign
 from notices.models import Delivery, DeliveryState, NoticeVersion
 from villages.models import ChannelKind
 

@@ -7,14 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notices.money import (
-    MAX_FEN,
-    allocate,
-    fen_from_cell,
-    format_fen,
-    parse_fen,
-    round_half_up_fen,
-)
+from notices.money import MAX_FEN, allocate, fen_from_cell, format_fen, parse_fen, round_half_up_fen
 from villages.errors import InvalidInput
 
 fens = st.integers(min_value=0, max_value=MAX_FEN)

@@ -1,0 +1,282 @@
+"""``cunwu notice …`` and ``cunwu check consistency``: the notice workflow."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from bot.commands.core import Outcome, read_file
+from bot.runtime import opened
+from bot.settings import Config
+from notices.audit import find_broken_link
+from notices.clock import today_in_china
+from notices.delivery.consistency import consistency_matrix, matrix_as_dict
+from notices.delivery.models import BoardPosting
+from notices.fingerprint import format_code
+from notices.kinds import catalog, general
+from notices.kinds.catalog import seed_catalog
+from notices.kinds.catalog_models import CatalogItem, Program
+from notices.kinds.finance import create_finance_notice, is_finance
+from notices.lifecycle import corrections
+from notices.lifecycle import workflow as lifecycle
+from notices.lifecycle.deadlines import import_schedule
+from notices.lifecycle.due import due_items, items_as_dicts
+from notices.lifecycle.general_correction import correct_general
+from notices.models import AuditEvent, Delivery, Notice, NoticeState, NoticeVersion
+from notices.objections import services as objections
+from villages import services as villages
+from villages.codes import prefix_of
+from villages.errors import Conflict, InvalidInput
+from villages.models import Region
+
+
+async def notice_create(args: argparse.Namespace, config: Config) -> Outcome:
+    draft = general.load_notice_yaml(Path(args.file)) if args.file else None
+    async with opened(config) as runtime:
+        actor = await villages.get_staff(args.actor)
+        if args.finance:
+            created = [await create_finance_notice(*args.finance, actor)]
+        elif draft is not None:
+            created = [await general.create_general_notice(draft, actor, runtime.store)]
+        else:
+            created = await lifecycle.create_payout_notices(args.batch, actor)
+        rows = [await _notice_row(n) for n in created]
+    return rows, f"已起草 {len(rows)} 份公示：" + "、".join(str(r["id"]) for r in rows)
+
+
+async def _notice_row(notice: Notice) -> dict[str, Any]:
+    region = await Region.get(id=notice.region_id)
+    current = await NoticeVersion.filter(notice_id=notice.id).order_by("-number").first()
+    return {
+        "id": notice.id, "kind": notice.kind.value, "title": notice.title,
+        "region": {"code": region.code, "name": region.name}, "state": notice.state.value,
+        **_size(notice.draft_content),
+        "version": current.number if current else None,
+        "verify_code": format_code(current.verify_code) if current else None,
+    }
+
+
+def _size(content: dict[str, Any]) -> dict[str, Any]:
+    if is_finance(content):
+        bal = content["balance"]
+        return {"entries": len(content["entries"]), "opening_fen": bal["opening_fen"],
+                "income_fen": bal["income_fen"], "expense_fen": bal["expense_fen"],
+                "closing_fen": bal["closing_fen"],
+                "finance_period": content["finance_period"]["label"],
+                "signed_off": content.get("supervision") is not None}
+    return {"total_fen": content["total_fen"], "rows": len(content["rows"])}
+
+
+async def notice_list(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        query = Notice.all().order_by("id")
+        if args.state:
+            query = query.filter(state=args.state)
+        if args.batch:
+            query = query.filter(batch_id=args.batch)
+        for code in (args.township, args.village):
+            if code:
+                region = await villages.get_region(code)
+                query = query.filter(region__code__startswith=prefix_of(region.code))
+        rows = [await _notice_row(n) for n in await query]
+    text = "\n".join(f"{r['id']:>5}  {r['state']:<10} {r['region']['name']:<8} {r['title']}"
+                     for r in rows) or "没有公示"
+    return rows, text
+
+
+async def notice_show(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        notice = await lifecycle.get_notice(args.id)
+        row = await _notice_row(notice)
+        versions = await NoticeVersion.filter(notice=notice).order_by("number")
+        row["versions"] = []
+        for v in versions:
+            deliveries = await Delivery.filter(version=v).prefetch_related("target")
+            row["versions"].append({
+                "number": v.number, "verify_code": format_code(v.verify_code),
+                "status": v.status.value, "fingerprint": v.fingerprint,
+                "period": [v.period_start.isoformat(), v.period_end.isoformat()],
+                "pdf": str(config.files_dir / v.pdf_file),
+                "deliveries": [{"channel": d.target.kind.value, "target": d.target.name,
+                                "state": d.state.value, "attempts": d.attempts,
+                                "last_error": d.last_error} for d in deliveries],
+                "board_postings": [
+                    {"region": p.region.code, "photo": str(config.files_dir / p.photo_file),
+                     "posted_by": p.posted_by.name, "posted_at": p.posted_at.isoformat()}
+                    for p in await BoardPosting.filter(version=v).order_by("id")
+                    .prefetch_related("region", "posted_by")],
+            })
+    text = (f"{row['id']} {row['title']} · {row['region']['name']} · {row['state']}\n"
+            + "\n".join(f"  v{v['number']} {v['verify_code']} {v['status']} "
+                        + "，".join(f"{d['target']}:{d['state']}" for d in v["deliveries"])
+                        for v in row["versions"]))
+    return row, text
+
+
+# With --batch, an action applies to the notices at the stage it moves from, so a batch
+# whose other notices are already further along (e.g. after a correction) just works.
+_FROM_STATE = {"submit": NoticeState.DRAFT, "approve": NoticeState.IN_REVIEW,
+               "reject": NoticeState.IN_REVIEW, "publish": NoticeState.APPROVED}
+
+
+async def notice_transition(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config) as runtime:
+        actor = await villages.get_staff(args.actor)
+        if args.id is not None:
+            notices = [await lifecycle.get_notice(args.id)]
+        else:
+            notices = [n for n in await lifecycle.notices_of_batch(args.batch)
+                       if n.state == _FROM_STATE[args.transition]]
+            if not notices:
+                raise Conflict(f"批次 {args.batch} 没有可以{args.transition}的公示"
+                               f"（需要状态 {_FROM_STATE[args.transition].value}）")
+        done = []
+        for notice in notices:
+            if args.transition == "submit":
+                await lifecycle.submit(notice, actor)
+            elif args.transition == "approve":
+                await lifecycle.approve(notice, actor)
+            elif args.transition == "reject":
+                await lifecycle.reject(notice, actor, args.reason)
+            else:
+                await lifecycle.publish(notice, actor, runtime.publish_context())
+            done.append(await _notice_row(notice))
+    return done, "\n".join(f"{r['id']} → {r['state']}"
+                           + (f"  核验码 {r['verify_code']}" if r["verify_code"] else "")
+                           for r in done)
+
+
+async def notice_correct(args: argparse.Namespace, config: Config) -> Outcome:
+    draft = general.load_notice_yaml(Path(args.file)) if args.file else None
+    if draft is not None and args.id is None:
+        raise InvalidInput("--file 只能更正一份通知公告：请给出公示编号")
+    async with opened(config) as runtime:
+        actor = await villages.get_staff(args.actor)
+        notices = ([await lifecycle.get_notice(args.id)] if args.id is not None
+                   else await corrections.stale_notices(args.batch))
+        if not notices:
+            return [], "没有需要更正的公示：已发布的内容与台账一致"
+        for notice in notices:
+            if draft is not None:
+                await correct_general(notice, draft, actor, args.reason, runtime.store)
+            else:
+                await corrections.correct(notice, actor, args.reason)
+        rows = [await _notice_row(n) for n in notices]
+    ids = "、".join(str(r["id"]) for r in rows)
+    return rows, f"已起草更正 {ids}：审核通过后发布，即替代原版本"
+
+
+async def notice_withdraw(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        actor = await villages.get_staff(args.actor)
+        notice = await lifecycle.get_notice(args.id)
+        told = await corrections.withdraw(notice, actor, args.reason)
+        row = await _notice_row(notice)
+    return row, f"公示 {args.id} 已撤回，将通知 {told} 个群"
+
+
+async def check_consistency(args: argparse.Namespace, config: Config) -> tuple[Any, str, int]:
+    async with opened(config):
+        rows = await consistency_matrix(args.township or args.village)
+    result = matrix_as_dict(rows)
+    lines = []
+    for row in rows:
+        cells = "  ".join(f"{c.target}:{'v' + str(c.holds) if c.holds else '—'}"
+                          f"{'' if c.state == 'ok' else '[' + c.state + ']'}" for c in row.cells)
+        flag = "✔" if row.ok else "✘"
+        stale = " [台账已变]" if row.ledger_stale else ""
+        if row.withdrawn:  # its cells are the places not yet told of the withdrawal
+            stale = f" [已撤回，撤回通知未送达：{row.withdrawn_reason}]"
+        lines.append(f"{flag} {row.notice_id:>4} {row.region} v{row.version}{stale}  {cells}")
+    summary = "全部一致" if result["consistent"] else "有不一致（✘）"
+    return result, "\n".join([*lines, summary]), 0 if result["consistent"] else 1
+
+
+
+
+async def audit_verify(args: argparse.Namespace, config: Config) -> tuple[Any, str, int]:
+    async with opened(config):
+        broken = await find_broken_link()
+        count = await AuditEvent.all().count()
+    if broken is None:
+        return {"intact": True, "events": count}, f"审计链完整：{count} 条记录", 0
+    return ({"intact": False, "events": count, "first_broken": broken.id},
+            f"审计链在第 {broken.id} 条记录处断开（{broken.action} {broken.subject}）", 1)
+
+
+async def objection_list(args: argparse.Namespace, config: Config) -> Outcome:
+    today = today_in_china()
+    code = args.township or args.village
+    async with opened(config):
+        rows = await objections.open_objections(prefix_of(code) if code else "")
+    items = [{"number": o.number, "verify_code": format_code(o.version.verify_code),
+              "title": o.version.content["title"],
+              "region": o.version.content["region"]["name"], "channel": o.channel,
+              "text": o.text, "due_on": o.due_on, "overdue": o.due_on < today}
+             for o in rows if o.due_on < today or not args.overdue]
+    lines = [f"{i['number']} {'【逾期】' if i['overdue'] else ''}{i['region']} "
+             f"答复期限 {i['due_on']}：{i['text'][:30]}" for i in items]
+    return items, "\n".join(lines) or "没有待答复的异议"
+
+
+async def objection_add(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config) as runtime:
+        objection = await objections.raise_objection(
+            args.code, args.text, args.contact, channel="board", cipher=runtime.cipher,
+            today=today_in_china())
+    return {"number": objection.number}, f"已登记，编号 {objection.number}"
+
+
+async def objection_answer(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        actor = await villages.get_staff(args.actor)
+        objection = await objections.answer(args.number, actor, args.text, args.outcome,
+                                            public=args.public)
+    hint = ("；请修改台账（cunwu payouts amend）后用 cunwu notice correct 更正公示"
+            if objection.status.value == "upheld" else "")
+    return ({"number": objection.number, "status": objection.status.value},
+            f"{objection.number} 已答复{hint}")
+
+
+async def due(args: argparse.Namespace, config: Config) -> Outcome:
+    code = args.township or args.village
+    async with opened(config):
+        items = await due_items(today_in_china(), prefix_of(code) if code else "")
+    lines = [f"{'【逾期】' if i.overdue else '　　　　'}{i.region} {i.what}  "
+             f"期限 {i.due or '—'}（{i.calendar or i.problem}）" for i in items]
+    return items_as_dicts(items), "\n".join(lines) or "没有到期事项"
+
+
+async def calendar_import(args: argparse.Namespace, config: Config) -> Outcome:
+    text = read_file(args.file).decode("utf-8-sig")
+    async with opened(config):
+        actor = await villages.get_staff(args.actor)
+        count = await import_schedule(text, args.year, args.source, actor)
+    return {"year": args.year, "special_days": count}, f"{args.year}年安排已录入：{count} 个特殊日"
+
+
+async def catalog_list(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        await seed_catalog()
+        items = await CatalogItem.all().order_by("code").values()
+        programs = await Program.all().order_by("name").prefetch_related("item")
+    out = {"domains": catalog.domains(), "items": items,
+           "programs": [{"name": p.name, "item": p.item.code, "unit": p.unit,
+                         "profile": p.profile} for p in programs]}
+    lines = [f"{i['code']:<8} {i['domain']:<6} {i['name']}（{i['time_limit']}）" for i in items]
+    lines += [f"  项目：{p['name']} → {p['item']}（{p['profile']}）" for p in out["programs"]]
+    return out, "\n".join(lines)
+
+
+async def catalog_edit(args: argparse.Namespace, config: Config) -> Outcome:
+    changes = {}
+    for pair in args.changes:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise InvalidInput(f"“{pair}”应写成 字段=值，例如 limit_days=15")
+        changes[key.strip()] = value.strip()
+    async with opened(config):
+        actor = await villages.get_staff(args.actor)
+        item = await catalog.edit_item(args.code, changes, actor)
+    return {"code": item.code, "changed": sorted(changes)}, f"已更新目录事项 {item.code}"

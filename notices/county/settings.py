@@ -1,0 +1,149 @@
+"""County settings a clerk may change, all through ``set_setting``: checked, stored and
+recorded as an audit event with the value before and after (issue 4, Audit).
+
+Declared once as data, like the deployment settings: the CLI's ``cunwu county show``, the
+README table and a test are driven by ``COUNTY_SETTINGS``. A township's 监督电话 is a
+setting too (``supervision_phone.<township code>``): it is printed on every notice of that
+township and whitelisted by the privacy scan, so changing it must leave a trace.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from notices.audit import record_event
+from notices.county.finance_rhythm import RHYTHM_KEY, set_rhythm
+from notices.county.models import CountySetting
+from notices.county.store import store_setting
+from villages.errors import InvalidInput, NotFound
+from villages.models import Level, Region, Role, Staff
+from villages.services import check_in_scope, check_role
+
+_PHONE = re.compile(r"^(\d{3,5}|0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|400-?\d{3}-?\d{4})$")
+TOWNSHIP_PHONE = "supervision_phone."
+
+
+def _whole(low: int, high: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise InvalidInput(f"应是 {low}…{high} 之间的整数，不是“{value[:20]}”")
+        return str(int(value))
+    return check
+
+
+def _phone(value: str) -> str:
+    if not _PHONE.match(value):
+        raise InvalidInput(f"“{value[:30]}”不像公开的电话号码（如 0376-7712345、12345）")
+    return value
+
+
+def _phones(value: str) -> str:
+    items = [p for p in re.split(r"[,，、\s]+", value) if p]
+    return ",".join(sorted({_phone(p) for p in items}))
+
+
+@dataclass(frozen=True)
+class CountySettingSpec:
+    key: str
+    default: str
+    help: str
+    check: Callable[[str], str]
+
+
+COUNTY_SETTINGS: tuple[CountySettingSpec, ...] = (
+    CountySettingSpec("official_numbers", "12345",
+                      "Official contact numbers (comma-separated) notices may print: the "
+                      "privacy scan lets them through, in addition to every township's 监督电话.",
+                      _phones),
+    CountySettingSpec("objection_answer_days", "10",
+                      "Days the township has to answer an objection (1…30).", _whole(1, 30)),
+    CountySettingSpec("personal_list_grace_days", "",
+                      "Days after its 公示期 that a personal list stays on the web (0…90); "
+                      "empty: CUNWU_PERSONAL_LIST_GRACE_DAYS.", _whole(0, 90)),
+)
+_SPECS = {s.key: s for s in COUNTY_SETTINGS}
+
+
+async def get_setting(key: str) -> str:
+    row = await CountySetting.get_or_none(key=key)
+    return row.value if row is not None else _SPECS[key].default
+
+
+async def get_int(key: str, fallback: int) -> int:
+    value = await get_setting(key)
+    return int(value) if value else fallback
+
+
+async def official_numbers() -> frozenset[str]:
+    return frozenset(p.replace("-", "") for p in (await get_setting("official_numbers")).split(",")
+                     if p)
+
+
+async def whitelisted_numbers() -> frozenset[str]:
+    """The townships' 监督电话 and the county's own numbers (12345 …): official numbers a
+    notice may print (DESIGN §2 whitelist)."""
+    phones = await Region.exclude(supervision_phone="").values_list("supervision_phone", flat=True)
+    townships = frozenset("".join(ch for ch in phone if ch.isdigit()) for phone in phones)
+    return townships | await official_numbers()
+
+
+async def set_setting(key: str, value: str, actor: Staff) -> tuple[str, str]:
+    """Check and store one setting; returns (before, after). Unchanged values write nothing."""
+    value = unicodedata.normalize("NFKC", value).strip()
+    if key.startswith(TOWNSHIP_PHONE):
+        return await _set_township_phone(key.removeprefix(TOWNSHIP_PHONE), value, actor)
+    if key.startswith(RHYTHM_KEY):   # a village's finance rhythm: monthly | quarterly
+        return await set_rhythm(key.removeprefix(RHYTHM_KEY), value, actor)
+    spec = _SPECS.get(key)
+    if spec is None:
+        known = "、".join([*_SPECS, f"{TOWNSHIP_PHONE}<乡镇代码>", f"{RHYTHM_KEY}<村代码>"])
+        raise NotFound(f"没有叫 {key[:60]} 的县级设置；可以改的有：{known}")
+    check_role(actor, Role.COUNTY_ADMIN)
+    try:
+        after = spec.check(value) if value else spec.default
+    except InvalidInput as exc:
+        raise InvalidInput(f"{key}：{exc.message}", details={"field": key}) from None
+    return await store_setting(key, after, spec.default, actor)
+
+
+async def _set_township_phone(code: str, value: str, actor: Staff) -> tuple[str, str]:
+    township = await Region.get_or_none(code=code, level=Level.TOWNSHIP)
+    if township is None:
+        raise NotFound(f"没有区划代码为 {code[:12]} 的乡镇")
+    check_role(actor, Role.TOWNSHIP_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_ADMIN)
+    check_in_scope(actor, township)
+    try:
+        after = _phone(value)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{township.name}监督电话：{exc.message}",
+                           details={"field": "supervision_phone"}) from None
+    async with in_transaction():
+        fresh = await Region.get(id=township.id)
+        before = fresh.supervision_phone
+        if after == before:
+            return before, after
+        await Region.filter(id=township.id).update(supervision_phone=after)
+        await record_event(actor.name, "set_setting", f"setting:{TOWNSHIP_PHONE}{code}",
+                           {"before": before, "after": after, "township": township.name})
+    return before, after
+
+
+async def list_settings() -> list[dict[str, str]]:
+    stored = {row.key: row for row in await CountySetting.all()}
+    out = [{"key": s.key, "value": stored[s.key].value if s.key in stored else s.default,
+            "default": s.default, "help": s.help,
+            "changed_by": stored[s.key].updated_by if s.key in stored else ""}
+           for s in COUNTY_SETTINGS]
+    for township in await Region.filter(level=Level.TOWNSHIP).order_by("code"):
+        out.append({"key": f"{TOWNSHIP_PHONE}{township.code}", "value": township.supervision_phone,
+                    "default": "", "help": f"{township.name}监督电话", "changed_by": ""})
+    for key, row in sorted(stored.items()):
+        if key.startswith(RHYTHM_KEY) and row.value:
+            out.append({"key": key, "value": row.value, "default": "",
+                        "help": "村级财务公开周期", "changed_by": row.updated_by})
+    return out

@@ -1,0 +1,53 @@
+"""An installation with published notices upgrades to the new notice kinds and states: on
+SQLite, "altering" an enum column must not remake the notice table (its foreign keys and the
+rows pointing at it would make that fail)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate
+
+from bot.db import close_database, open_database, tortoise_config
+from notices.clock import CHINA
+from notices.ledgers.payouts.services import import_payouts
+from notices.lifecycle.workflow import create_payout_notices
+from notices.models import Notice, NoticeState, NoticeVersion
+from notices.privacy.cipher import SensitiveCipher
+from tests.builders import TOWNSHIP, create_county, create_staff, payout_csv
+from villages.models import Role
+
+
+async def test_a_database_with_published_notices_upgrades_and_keeps_them(tmp_path: Path):
+    url = f"sqlite://{tmp_path / 'old.sqlite3'}"
+    config = tortoise_config(url)
+    # The last schema before any enum gained a value (0006 only adds a table the importer
+    # of today needs); every enum alteration after it must leave the tables alone.
+    await migrate(config=config, target="notices.0006_column_mapping")
+    await Tortoise.close_connections()
+    await Tortoise.init(config=config)
+    try:  # a failure here must not leave aiosqlite's thread holding the process
+        await create_county()
+        clerk = await create_staff("clerk", Role.TOWNSHIP_CLERK, TOWNSHIP)
+        summary = await import_payouts(
+            payout_csv([("东湖村", "一组", "张建国", "10.00", "925.00")]), "s.csv",
+            township_code=TOWNSHIP, program="耕地地力保护补贴", year=2026, actor=clerk,
+            cipher=SensitiveCipher(b"k" * 32, b"h" * 32), accept_warnings=True)
+        notice = (await create_payout_notices(summary.batch_id, clerk))[0]
+        await Notice.filter(id=notice.id).update(state=NoticeState.PUBLISHED)
+        await NoticeVersion.create(
+            notice=notice, number=1, content=notice.draft_content, fingerprint="f" * 64,
+            verify_code="ABCD1234", period_start=date(2026, 11, 1), period_end=date(2026, 11, 7),
+            published_at=datetime(2026, 11, 1, tzinfo=CHINA), published_by=clerk, pdf_file="x.pdf")
+    finally:
+        await Tortoise.close_connections()
+
+    await open_database(url)          # runs every newer migration, as `cunwu serve` does
+    try:
+        assert await NoticeVersion.filter(notice_id=notice.id).count() == 1
+        await Notice.filter(id=notice.id).update(state=NoticeState.CLOSED)  # a new state fits
+        assert (await Notice.get(id=notice.id)).state == NoticeState.CLOSED
+    finally:
+        await close_database()

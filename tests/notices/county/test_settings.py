@@ -1,0 +1,107 @@
+"""County settings clerks change go through one service: checked, stored, and audited with
+before/after; the settings take effect where they are used — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from notices.audit import find_broken_link
+from notices.clock import today_in_china
+from notices.county import settings as county_settings
+from notices.kinds.general import create_general_notice, load_notice_yaml
+from notices.lifecycle import workflow as lifecycle
+from notices.models import AuditEvent, NoticeVersion
+from notices.objections import services as objections
+from tests.builders import OTHER_TOWNSHIP, TOWNSHIP, VILLAGE_A, create_staff
+from tests.notices.kinds.test_general import YAML, _staff, _write
+from villages.errors import CheckFailed, Forbidden, InvalidInput, NotFound
+from villages.models import Region, Role
+
+pytestmark = pytest.mark.storage
+
+
+async def _admin():
+    return await create_staff("countyadmin", Role.COUNTY_ADMIN, "419901000000")
+
+
+async def test_a_change_is_audited_with_before_and_after_and_a_repeat_writes_nothing(db):
+    await _staff()
+    admin = await _admin()
+    assert await county_settings.set_setting("objection_answer_days", "15", admin) == ("10", "15")
+    assert await county_settings.set_setting("objection_answer_days", "15", admin) == ("15", "15")
+    events = await AuditEvent.filter(action="set_setting")
+    assert [(e.subject, e.detail) for e in events] == [
+        ("setting:objection_answer_days", {"before": "10", "after": "15"})]
+    assert await find_broken_link() is None
+
+
+@pytest.mark.parametrize(("key", "value", "says"), [
+    ("objection_answer_days", "0", "1…30"),
+    ("objection_answer_days", "十", "1…30"),
+    ("personal_list_grace_days", "365", "0…90"),
+    ("official_numbers", "12345,110101199003074578", "不像公开的电话号码"),
+])
+async def test_bad_values_are_refused_naming_the_setting_and_nothing_changes(db, key, value,
+                                                                             says):
+    await _staff()
+    admin = await _admin()
+    with pytest.raises(InvalidInput) as caught:
+        await county_settings.set_setting(key, value, admin)
+    assert key in caught.value.message and says in caught.value.message
+    assert await AuditEvent.filter(action="set_setting").count() == 0
+
+
+async def test_who_may_change_what(db):
+    clerk, _ = await _staff()
+    with pytest.raises(Forbidden):
+        await county_settings.set_setting("objection_answer_days", "15", clerk)
+    with pytest.raises(Forbidden):   # another township's phone
+        await county_settings.set_setting(f"supervision_phone.{OTHER_TOWNSHIP}", "0376-1", clerk)
+    with pytest.raises(NotFound) as caught:
+        await county_settings.set_setting("nonsense", "1", clerk)
+    assert "objection_answer_days" in caught.value.message
+    before, after = await county_settings.set_setting(
+        f"supervision_phone.{TOWNSHIP}", "0376-7712345", clerk)
+    assert (before, after) == ("", "0376-7712345")
+    assert (await Region.get(code=TOWNSHIP)).supervision_phone == "0376-7712345"
+    event = await AuditEvent.get(action="set_setting")
+    assert event.actor == "clerk" and event.detail["after"] == "0376-7712345"
+
+
+async def test_answer_days_set_the_due_date_of_new_objections(runtime, tmp_path):
+    clerk, reviewer = await _staff()
+    await county_settings.set_setting("objection_answer_days", "5", await _admin())
+    notice = await create_general_notice(
+        load_notice_yaml(_write(tmp_path, YAML.format(region=VILLAGE_A))), clerk, runtime.store)
+    await lifecycle.submit(notice, clerk)
+    await lifecycle.approve(notice, reviewer)
+    version = await lifecycle.publish(notice, reviewer, runtime.publish_context())
+    today = today_in_china()
+    objection = await objections.raise_objection(
+        version.verify_code, "请问低保户怎么缴费", "13912345678", channel="web",
+        cipher=runtime.cipher, today=today)
+    assert objection.due_on == today + timedelta(days=5)
+
+
+async def test_a_whitelisted_official_number_may_be_printed_and_others_may_not(runtime,
+                                                                              tmp_path):
+    clerk, reviewer = await _staff()
+    body = YAML.format(region=VILLAGE_A).replace("比上年增加20元", "咨询请拨打县医保局 13800138000")
+    notice = await create_general_notice(load_notice_yaml(_write(tmp_path, body)), clerk,
+                                         runtime.store)
+    await lifecycle.submit(notice, clerk)
+    with pytest.raises(CheckFailed):
+        await lifecycle.approve(notice, reviewer)
+    await county_settings.set_setting("official_numbers", "12345, 13800138000", await _admin())
+    await lifecycle.approve(notice, reviewer)
+    await lifecycle.publish(notice, reviewer, runtime.publish_context())
+    assert await NoticeVersion.filter(notice_id=notice.id).count() == 1
+
+
+def test_every_county_setting_is_in_the_readme_table():
+    readme = (Path(__file__).parents[3] / "README.md").read_text("utf-8")
+    missing = [s.key for s in county_settings.COUNTY_SETTINGS if f"| `{s.key}` |" not in readme]
+    assert not missing
