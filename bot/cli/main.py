@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--large-print", action="store_true", help="body text 16 pt")
     p.add_argument("--workers", type=int, help="processes to render with (default: all cores)")
     json_arg(p)
-    p.set_defaults(handler="bot.commands.core:render")
+    p.set_defaults(handler="bot.commands.render:render")
 
     add_ledger_commands(sub)
     add_notice_commands(sub)

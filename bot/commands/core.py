@@ -11,7 +11,6 @@ from typing import Any
 from bot.commands import Outcome
 from bot.runtime import ensure_admin, ensure_seed_data, opened
 from bot.settings import SETTINGS, Config
-from notices.lifecycle import workflow as lifecycle
 from villages import services as villages
 from villages.errors import InvalidInput
 from villages.models import Region
@@ -106,31 +105,3 @@ async def robot_add(args: argparse.Namespace, config: Config) -> Outcome:
         target = await villages.add_robot(args.village, args.name, args.key)
     out = {"id": target.id, "name": target.name, "key": villages.redact(target.address)}
     return out, f"已登记群机器人 {target.name}"
-
-
-async def render(args: argparse.Namespace, config: Config) -> tuple[Any, str, int]:
-    from bot import render_batch
-    from notices.render.board import render_notice_pdf
-    from pdf import board_style
-    style = board_style(args.paper, landscape=args.landscape, large_print=args.large_print)
-    if args.notice is None:
-        if not args.program or not args.year:
-            render_batch.usage_error("--township/--county 需要 --program 和 --year")
-        async with opened(config) as runtime:
-            summary = await render_batch.render_batch(
-                Path(args.output), runtime.store, config.public_url, program=args.program,
-                year=args.year, township=args.township, county=args.county, style=style,
-                workers=args.workers, progress=render_batch.progress_bar())
-        return summary.as_dict(), summary.text(), 1 if summary.failed else 0
-    if args.program or args.year:
-        render_batch.usage_error("--program/--year 只用于 --township/--county 批量导出")
-    async with opened(config) as runtime:
-        notice = await lifecycle.get_notice(args.notice)
-        if style == board_style():
-            data, label = await render_notice_pdf(notice, runtime.store, config.public_url)
-        else:
-            data, label = await render_batch.notice_pdf(notice, config.public_url, style,
-                                                        runtime.store)
-    Path(args.output).write_bytes(data)
-    return {"notice": args.notice, "output": args.output, "bytes": len(data),
-            "version": label}, f"已写出 {args.output}（{label}）", 0
