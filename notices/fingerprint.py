@@ -13,6 +13,8 @@ import json
 import unicodedata
 from typing import Any
 
+from villages.errors import NotFound
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CODE_LENGTH = 8
 _SLIPS = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -43,3 +45,8 @@ def normalize_code(text: str) -> str | None:
     if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
         return None
     return cleaned
+
+
+def unknown_code(code_text: str) -> NotFound:
+    """The answer to a code that names no published version, however it was typed."""
+    return NotFound(f"没有核验码为“{code_text.strip()[:20]}”的公示，请核对后重新输入")

@@ -10,7 +10,8 @@ from notices.kinds.finance import is_finance
 from notices.models import NoticeVersion, VersionStatus
 from notices.money import format_fen
 from notices.privacy.retention import is_personal_list, taken_down, where_to_ask
-from notices.public.verification import Verification, check_version
+from notices.public.verdict import Verification
+from notices.public.verification import check_version
 from notices.render.finance import finance_page, headline, total_phrase
 from notices.render.payout import online_rows
 from pdf.amounts import amount_in_words
