@@ -8,7 +8,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from notices.privacy.numbers import find_personal_numbers
+from notices.privacy.scanner import find_personal_numbers
 from villages.errors import CheckFailed
 
 # A picture's SHA-256 (and the file name made from it) is no text anyone reads, and 64 hex
