@@ -22,7 +22,7 @@ from bot.wechat.robot import WeComRobotClient
 from bot.wechat.wecom_api import WeComApi
 from bot.worker import DeliveryWorker
 from notices.delivery.forward_pack import pack_key
-from notices.web import console_views, forward_views, import_api, withdrawal_views
+from notices.web import console_views, forward_views, import_api, print_views, withdrawal_views
 from notices.web import public_views as notice_views
 from notices.web.responses import error_middleware
 from villages.models import ChannelKind, ChannelTarget
@@ -72,6 +72,7 @@ def create_app(config: Config, *, with_worker: bool = True,
     withdrawal_views.setup(app)  # /fw/<token>: the withdrawal pack for WeChat groups
     import_api.setup(app, runtime)  # /api/import/payouts, /api/import/finance
     console_views.setup(app, runtime)  # /console: the clerk's import console
+    print_views.setup(app)  # /console/print/<code>.pdf: the full-name board, staff only
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         await open_database(config.database_url)
