@@ -14,6 +14,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from bot import mp
 from bot.db import close_database, open_database
+from bot.dev_page_guard import dev_page_guard
 from bot.mp.app_parts import digest_worker, fake_official_account
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Config
@@ -102,6 +103,8 @@ def create_app(config: Config, *, with_worker: bool = True,
         app.cleanup_ctx.append(register_robots)
         app.cleanup_ctx.append(fake_official_account(fake[FAKE_STATE], config))
         app.router.add_get("/dev/wechat", _redirect_to_fake_dev)
+        if not config.demo:
+            app.middlewares.append(dev_page_guard)
 
     app.on_startup.append(_freeze_heap)  # after the database (cleanup_ctx) is up
 
