@@ -32,7 +32,9 @@ _CHINESE_DIGITS = {
     "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6, "七": 7, "柒": 7,
     "八": 8, "捌": 8, "九": 9, "玖": 9,
 }
-# In ordinary words (一卡通, 第三组) a numeral stands alone or in twos, far from 11 digits.
+# In ordinary words (一卡通, 第三组) a numeral stands alone or in twos, far from 11 digits;
+# glued to Arabic digits (户主张三13812345678) it starts a group of its own, so a name
+# ending in 三 can't hide the number after it.
 
 
 def _digit_fold_table() -> dict[int, str]:
@@ -54,7 +56,10 @@ _FOLD = _digit_fold_table()
 # Everything that folds to a digit, as one character class: the chains are found in the
 # original text, and only their few characters are folded (folding a whole 100k-row text
 # layer would cost more than the scan itself).
-_DIGIT = "[0-9" + "".join(re.escape(chr(code)) for code, to in _FOLD.items() if to != "X") + "]"
+_HANZI = "[" + "".join(_CHINESE_DIGITS) + "]"
+_ARABIC = "[0-9" + "".join(re.escape(chr(code)) for code, to in _FOLD.items()
+                          if to != "X" and chr(code) not in _CHINESE_DIGITS) + "]"
+_DIGIT = _ARABIC[:-1] + _HANZI[1:]
 # Between two digit groups: any whitespace (every Unicode space and line break), invisible
 # joiners, dots, dashes, 、 / | and the middle dots people put in numbers.
 _SEPARATOR = (
@@ -74,7 +79,7 @@ _CHAIN = re.compile(
     rf"|{_DIGIT}{{2,}}(?:{_JOIN}{_DIGIT}{{3,}})*(?:{_JOIN}{_DIGIT}{{1,2}}(?!{_DIGIT}))?)"
     rf"(?:{_SEPARATOR}{{0,6}}[XxｘＸ](?![A-Za-z]))?"
 )
-_GROUP = re.compile(r"[0-9]+X?|X")
+_GROUP = re.compile(rf"(?:{_ARABIC}+|{_HANZI}+)[XxｘＸ]?|[XxｘＸ]")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _PREFIXES = ("0086", "86")
 _LENGTHS = frozenset({11, 13, 15, 16, 17, 18, 19})
@@ -167,12 +172,12 @@ def _shape_ok(kind: str, digits: str, parts: list[str]) -> bool:
         all(size == 4 for size in sizes[:-1]) or (sizes[0] >= 6 and len(sizes) <= 3))
 
 
-def _chain_findings(groups: list[re.Match[str]], offset: int,
+def _chain_findings(groups: list[tuple[str, int, int]],
                     allowed: frozenset[str]) -> list[Finding]:
-    """The numbers in one chain (its groups found at ``offset`` of the text): at each group the
+    """The numbers in one chain of (folded digits, start, end) groups: at each group the
     longest run of groups that is a number, then on after it. Whitelisted numbers are consumed
     without a finding."""
-    texts = [g.group() for g in groups]
+    texts = [digits for digits, _, _ in groups]
     # A group that is a number (or an official number) by itself stays on its own, unless
     # joined to its neighbours it makes a valid 18-digit ID.
     whole = [len(t) >= 11 and (classify(t) is not None or _whitelisted(allowed, None, t))
@@ -209,8 +214,7 @@ def _chain_findings(groups: list[re.Match[str]], offset: int,
             continue
         j, kind, digits = best
         if kind and not _whitelisted(allowed, kind, digits):
-            start, end = offset + groups[i].start(), offset + groups[j].end()
-            found.append(Finding(kind, _mask(kind, digits), start, end))
+            found.append(Finding(kind, _mask(kind, digits), groups[i][1], groups[j][2]))
         i = j + 1
     return found
 
@@ -226,6 +230,7 @@ def find_personal_numbers(text: str, whitelist: frozenset[str] = frozenset()) ->
     for chain in _CHAIN.finditer(text):
         if chain.end() - chain.start() < 11:  # most amounts and dates: too short to hold one
             continue
-        groups = list(_GROUP.finditer(chain.group().translate(_FOLD)))
-        found.extend(_chain_findings(groups, chain.start(), allowed))
+        groups = [(g.group().translate(_FOLD).upper(), chain.start() + g.start(),
+                   chain.start() + g.end()) for g in _GROUP.finditer(chain.group())]
+        found.extend(_chain_findings(groups, allowed))
     return found

@@ -265,3 +265,11 @@ def test_the_scan_stays_linear_on_a_long_table() -> None:
     find_personal_numbers(text)
     find_personal_numbers(chained)
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize("name", ["张三", "李四", "王五", "赵六", "陈九", "刘一"])
+def test_a_name_ending_in_a_numeral_does_not_hide_the_number_after_it(name: str) -> None:
+    for number, kind in ((MOBILE, "mobile"), (ID_A, "id18"), (CARD19, "bank")):
+        text = f"户主{name}{number}，已核实"
+        [finding] = find_personal_numbers(text)
+        assert finding.kind == kind and text[finding.start:finding.end] == number
