@@ -158,14 +158,18 @@ def allowed_numbers(whitelist: frozenset[str]) -> frozenset[str]:
 def _shape_ok(kind: str, digits: str, parts: list[str]) -> bool:
     """Whether a number written in ``parts`` is written the way that kind of number is.
 
-    An 18-digit ID's check digit and birth date rarely pass by chance, a grouped mobile must
-    start 1[3-9]; but Luhn passes one run in ten, so a grouped card must look like one
-    (4-4-4-4…, or a long head and a tail: BIN + rest, or a line break) and start like a card.
-    A list of amounts (``1200、1350、2400、1800``) or of 3-digit counts is not a card or old ID.
+    A grouped mobile must start 1[3-9]; an 18-digit ID's check digit and birth date rarely
+    pass by chance, but a long list of 3-digit counts offers thousands of tries, so a grouped
+    ID has a group of 4 digits or more before its last (410521 …, 419 901 1971 …) and an old
+    one starts with its 6-digit region. Luhn passes one run in ten, so a grouped card must
+    look like one (4-4-4-4…, or a long head and a tail: BIN + rest, or a line break) and
+    start like a card: a list of amounts (``1200、1350、2400、1800``) is not a card.
     """
     sizes = [len(part.rstrip("X")) for part in parts]
-    if all(size <= 1 for size in sizes) or kind in ("id18", "mobile"):
+    if all(size <= 1 for size in sizes) or kind == "mobile":
         return True
+    if kind == "id18":
+        return max(sizes[:-1]) >= 4
     if kind == "id15":
         return sizes[0] >= 6
     return digits[0] in "34569" and (

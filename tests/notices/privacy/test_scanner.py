@@ -214,11 +214,15 @@ SEPARATORS = [" ", "\u3000", "\u00a0", "\u2002", ".", "-", "－", "、", "/", "�
 
 @given(st.dates(min_value=date(1930, 1, 1), max_value=date(2020, 12, 31)),
        st.integers(min_value=110000, max_value=829999), st.integers(0, 999),
-       st.lists(st.integers(3, 8), min_size=1, max_size=4), st.sampled_from(SEPARATORS))
+       st.integers(4, 8), st.lists(st.integers(3, 8), max_size=3), st.randoms(),
+       st.sampled_from(SEPARATORS))
 def test_a_grouped_id_is_caught_with_any_separator(born: date, region: int, seq: int,
-                                                   sizes: list[int], sep: str) -> None:
+                                                   long: int, sizes: list[int],
+                                                   rng: random.Random, sep: str) -> None:
     number = make_id(str(region), born, seq)
-    found = find_personal_numbers(f"身份证：{groups(number, tuple(sizes), sep)} 张三")
+    sizes.insert(rng.randint(0, len(sizes)), long)  # one group of 4+ digits somewhere
+    spelt = groups(number, tuple(sizes), sep)
+    found = find_personal_numbers(f"身份证：{spelt} 张三")
     assert [f.kind for f in found] == ["id18"]
 
 
@@ -253,6 +257,12 @@ def test_any_text_gives_findings_inside_it(text: str) -> None:
     for finding in find_personal_numbers(text):
         assert 0 <= finding.start < finding.end <= len(text)
         assert "*" in finding.masked
+
+
+def test_a_long_list_of_3_digit_counts_is_not_read_as_ids() -> None:
+    rng = random.Random(11)
+    counts = " ".join(str(rng.randint(100, 999)) for _ in range(20000))
+    assert find_personal_numbers(counts) == []
 
 
 def test_the_scan_stays_linear_on_a_long_table() -> None:
