@@ -193,10 +193,12 @@ def _chain_findings(groups: list[tuple[str, int, int]],
         digits = ""
         inner_long = single_digits = True
         glues_whole = False
+        inner_max = 0
         for j in range(i, len(groups)):
             if j > i:
                 glues_whole = glues_whole or whole[i] or whole[j]
                 inner_long = inner_long and len(texts[j - 1]) >= 3
+                inner_max = max(inner_max, len(texts[j - 1]))
             single_digits = single_digits and len(texts[j].rstrip("X")) <= 1
             if not (inner_long or single_digits):
                 break
@@ -205,9 +207,14 @@ def _chain_findings(groups: list[tuple[str, int, int]],
                 break
             if len(digits) not in _LENGTHS:
                 continue
-            kind = classify(digits)
-            if j > i and kind and not _shape_ok(kind, digits, texts[i:j + 1]):
-                kind = None
+            if j > i and not single_digits and inner_max < 4:
+                # 3-digit groups can only spell a mobile (_shape_ok): the cheap check alone
+                # keeps long lists of counts fast.
+                kind = "mobile" if mobile_core(digits) else None
+            else:
+                kind = classify(digits)
+                if j > i and kind and not _shape_ok(kind, digits, texts[i:j + 1]):
+                    kind = None
             if glues_whole:  # only an ID's check digit and birth date outweigh a whole number
                 if kind == "id18":
                     best = (j, kind, digits)
