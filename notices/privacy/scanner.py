@@ -172,6 +172,8 @@ def _shape_ok(kind: str, digits: str, parts: list[str]) -> bool:
         return max(sizes[:-1]) >= 4
     if kind == "id15":
         return sizes[0] >= 6
+    if all(part.endswith("0") for part in parts):  # round numbers: 6200、4800、4700、3800 亩
+        return False
     return digits[0] in "34569" and (
         all(size == 4 for size in sizes[:-1]) or (sizes[0] >= 6 and len(sizes) <= 3))
 

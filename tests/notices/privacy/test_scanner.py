@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from notices.privacy.scanner import find_personal_numbers
@@ -154,6 +154,7 @@ INNOCENT = [
     # area × rate, counts
     "2.5亩 × 120.00元/亩 = 300.00元", "3.25 × 120.00", "1234.56 亩 × 95.00 元",
     "共 1234 户 5678 人", "12.5 亩，每亩 103.00 元，计 1287.50 元",
+    "各组面积 6200、4800、4700、3800 亩", "补贴 6200 5300 4100 4400 元",  # Luhn-valid runs
     # masked numbers and lookalikes that are not personal
     "419901********2727", "138****5678", "6228 **** **** 4502", "213812345678",
     "身份证号 419901*****1272", "12812345678", "1381234567",
@@ -240,6 +241,8 @@ def test_a_grouped_mobile_is_caught_with_any_separator_and_prefix(
 @given(st.text(alphabet="0123456789", min_size=17, max_size=17), st.sampled_from(SEPARATORS))
 def test_a_four_by_four_card_is_caught(body: str, sep: str) -> None:
     card = luhn_complete("62" + body[:16])  # 19 digits
+    # Groups all ending in 0 read as a list of round amounts (1 card in 100,000).
+    assume(not all(card[k] == "0" for k in (3, 7, 11, 15, 18)))
     found = find_personal_numbers(f"卡号 {groups(card, (4, 4, 4, 4), sep)}")
     assert [f.kind for f in found] in (["bank"], ["id18"])
 
