@@ -17,6 +17,7 @@ from notices.fingerprint import fingerprint
 from notices.kinds.payout import content_from_ledger
 from notices.ledgers.models import PayoutBatch, PayoutRow
 from notices.ledgers.payouts.services import ImportSummary, import_payouts
+from notices.lifecycle.checks import check_reason_publishable
 from notices.lifecycle.finance_correction import correct_finance
 from notices.lifecycle.workflow import move_state
 from notices.models import (
@@ -116,6 +117,7 @@ async def correct(notice: Notice, actor: Staff, reason: str) -> None:
     check_role(actor, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
     check_in_scope(actor, await region_of(notice))
     reason = _reason(reason, "更正")
+    await check_reason_publishable(reason, "更正理由")
     if notice.kind == NoticeKind.FINANCE_VILLAGE:
         # Drafted from the re-signed period (reopen → re-import → sign-off), not a batch.
         await correct_finance(notice, actor.name, actor.id, reason, correctable_state(notice))
