@@ -14,6 +14,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from bot import mp
 from bot.db import close_database, open_database
+from bot.dev_page_guard import dev_page_guard
 from bot.mp.app_parts import digest_worker, fake_official_account
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Config
@@ -22,7 +23,7 @@ from bot.wechat.robot import WeComRobotClient
 from bot.wechat.wecom_api import WeComApi
 from bot.worker import DeliveryWorker
 from notices.delivery.forward_pack import pack_key
-from notices.web import console_views, forward_views, import_api, withdrawal_views
+from notices.web import console_views, forward_views, import_api, print_views, withdrawal_views
 from notices.web import public_views as notice_views
 from notices.web.responses import error_middleware
 from villages.models import ChannelKind, ChannelTarget
@@ -72,6 +73,7 @@ def create_app(config: Config, *, with_worker: bool = True,
     withdrawal_views.setup(app)  # /fw/<token>: the withdrawal pack for WeChat groups
     import_api.setup(app, runtime)  # /api/import/payouts, /api/import/finance
     console_views.setup(app, runtime)  # /console: the clerk's import console
+    print_views.setup(app)  # /console/print/<code>.pdf: the full-name board, staff only
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         await open_database(config.database_url)
@@ -101,6 +103,8 @@ def create_app(config: Config, *, with_worker: bool = True,
         app.cleanup_ctx.append(register_robots)
         app.cleanup_ctx.append(fake_official_account(fake[FAKE_STATE], config))
         app.router.add_get("/dev/wechat", _redirect_to_fake_dev)
+        if not config.demo:
+            app.middlewares.append(dev_page_guard)
 
     app.on_startup.append(_freeze_heap)  # after the database (cleanup_ctx) is up
 

@@ -85,6 +85,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Hours a staff web sign-in lasts before the console asks for the password again."),
     Setting("CUNWU_UPLOAD_MAX_MB", "20",
             "Largest spreadsheet the console and the import API accept, in MB."),
+    Setting("CUNWU_DEMO", "0",
+            "1: demo mode, the fake WeChat's dev page (/dev/wechat) is open to anyone; 0: it "
+            "needs a signed-in county admin (it shows every group's messages and files)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -118,6 +121,7 @@ class Config:
     personal_list_grace_days: int = 0
     session_hours: int = 8
     upload_max_mb: int = 20
+    demo: bool = False
 
     def __repr__(self) -> str:  # the WeCom secret must not reach a log through a repr
         return f"Config(home={self.home!r}, database_url={self.database_url!r})"
@@ -169,7 +173,15 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         **_wecom_settings(env, mode),
         personal_list_grace_days=_grace_days(env),
         **_console_settings(env),
+        demo=_demo(env),
     )
+
+
+def _demo(env: dict[str, str]) -> bool:
+    value = _raw(env, "CUNWU_DEMO")
+    if value not in ("0", "1"):
+        raise ValueError(f"CUNWU_DEMO must be 0 or 1, not {value!r}")
+    return value == "1"
 
 
 def _mp_api_settings(env: dict[str, str], mode: str, public_url: str) -> dict[str, str]:

@@ -146,6 +146,14 @@ def check_in_scope(staff: Staff, region: Region) -> None:
         raise Forbidden(f"{staff.name} 的权限范围是 {staff.scope.name}，不包括 {region.name}")
 
 
+def works_in(staff: Staff, region: Region) -> bool:
+    """Whether ``staff`` works in ``region`` itself: the township's or the village's own
+    people, not the county office above them (what only those on the spot may hold, such as
+    the full-name print file of a board)."""
+    return staff.scope.level in (Level.TOWNSHIP, Level.VILLAGE) and codes.contains(
+        staff.scope.code, region.code)
+
+
 def check_role(staff: Staff, *roles: Role) -> None:
     if staff.role not in roles:
         wanted = "、".join(r.value for r in roles)

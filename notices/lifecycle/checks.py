@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from notices.county.settings import whitelisted_numbers
 from notices.fingerprint import fingerprint
 from notices.kinds.finance import check_finance_totals, is_finance
 from notices.kinds.payout import content_from_ledger
 from notices.ledgers.models import PayoutBatch
 from notices.models import Notice, NoticeKind, NoticeState
 from notices.money import format_fen
+from notices.privacy import gate
 from villages.errors import CheckFailed
+
+
+async def check_reason_publishable(reason: str, where: str) -> None:
+    """A correction's or withdrawal's reason is shown on the web page and in every group:
+    refuse it at once if it holds a personal number, rather than at publication."""
+    gate.check_texts([(where, reason)], await whitelisted_numbers())
 
 
 def check_rows_add_up(content: dict[str, Any]) -> None:

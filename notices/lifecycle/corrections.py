@@ -12,10 +12,12 @@ from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.clock import CHINA
+from notices.county.settings import whitelisted_numbers
 from notices.fingerprint import fingerprint
 from notices.kinds.payout import content_from_ledger
 from notices.ledgers.models import PayoutBatch, PayoutRow
 from notices.ledgers.payouts.services import ImportSummary, import_payouts
+from notices.lifecycle.checks import check_reason_publishable
 from notices.lifecycle.finance_correction import correct_finance
 from notices.lifecycle.workflow import move_state
 from notices.models import (
@@ -29,6 +31,8 @@ from notices.models import (
     region_of,
 )
 from notices.money import format_fen, round_half_up_fen
+from notices.privacy import gate
+from notices.render.channel_texts import withdrawal_texts
 from villages.errors import Conflict, InvalidInput, NotFound
 from villages.models import Role, Staff
 from villages.services import check_in_scope, check_role
@@ -113,6 +117,7 @@ async def correct(notice: Notice, actor: Staff, reason: str) -> None:
     check_role(actor, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
     check_in_scope(actor, await region_of(notice))
     reason = _reason(reason, "更正")
+    await check_reason_publishable(reason, "更正理由")
     if notice.kind == NoticeKind.FINANCE_VILLAGE:
         # Drafted from the re-signed period (reopen → re-import → sign-off), not a batch.
         await correct_finance(notice, actor.name, actor.id, reason, correctable_state(notice))
@@ -143,6 +148,10 @@ async def withdraw(notice: Notice, actor: Staff, reason: str) -> int:
     current = await NoticeVersion.get_or_none(notice=notice, status=VersionStatus.CURRENT)
     if current is None:
         raise Conflict(f"公示 {notice.id} 还没有发布，草稿直接退回即可，不需要撤回")
+    # The reason goes to the web page, the robot and villagers' groups: the gate reads it
+    # there first (the link's address does not matter to it).
+    gate.check_texts(withdrawal_texts(current.content, current.verify_code, reason,
+                                      f"/n/{current.verify_code}"), await whitelisted_numbers())
     reached = set(await Delivery.filter(version__notice_id=notice.id,
                                         purpose=DeliveryPurpose.PUBLISH)
                   .values_list("target_id", flat=True))

@@ -9,6 +9,7 @@ from notices.audit import record_event
 from notices.files import FileStore
 from notices.fingerprint import fingerprint
 from notices.kinds.general import GeneralDraft, general_content
+from notices.lifecycle.checks import check_reason_publishable
 from notices.lifecycle.corrections import correctable_state
 from notices.lifecycle.workflow import move_state
 from notices.models import Notice, NoticeKind, NoticeState
@@ -25,6 +26,7 @@ async def correct_general(notice: Notice, draft: GeneralDraft, actor: Staff, rea
     reason = reason.strip()[:500]
     if not reason:
         raise InvalidInput("更正必须写明理由（--reason）")
+    await check_reason_publishable(reason, "更正理由")
     if notice.kind != NoticeKind.GENERAL:
         raise InvalidInput("只有通知公告用 notice.yaml 更正；补贴公示请先修改台账再更正")
     content, region, item = await general_content(draft)

@@ -34,8 +34,8 @@ from notices.models import (
 )
 from notices.privacy import gate
 from notices.render.board import board_pdf
+from notices.render.channel_texts import publication_texts
 from notices.render.publication import publication_of
-from notices.render.robot import robot_markdown
 from pdf import FontError
 from villages.errors import Conflict, Forbidden, InvalidInput, NotFound
 from villages.models import ChannelTarget, Region, Role, Staff
@@ -194,7 +194,11 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
     except FontError as exc:
         raise InvalidInput(f"公示表有字体印不出来的字，请核对后再发布：{exc}") from None
     whitelist = ctx.whitelist | await whitelisted_numbers()
-    gate.check_rendered_texts(pdf_bytes, robot_markdown(content, pub), whitelist)
+    # Everything every channel will show: the frozen content (with what publishing added:
+    # the correction's reason, shown on the web page), the board's text layer, and each
+    # group's message as the renderers join and cut it.
+    gate.check_texts([*gate.scannable_texts(content), *gate.pdf_texts(pdf_bytes),
+                      *publication_texts(content, pub)], whitelist)
     ctx.store.put(pdf_name, pdf_bytes)
     targets = await _targets_for(notice)
     now = datetime.now(CHINA)

@@ -118,10 +118,11 @@ async def answer(number: str, actor: Staff, text: str, outcome: ObjectionStatus 
     notice = await Notice.get(id=objection.version.notice_id)
     check_in_scope(actor, await region_of(notice))
     text = check_text(text)
-    if public:
-        # Shown to everyone: the villager's words and the answer both pass the privacy gate.
-        check_no_personal_numbers({"question": objection.text, "answer": text},
-                                  await official_numbers())
+    # The answer is shown to anyone holding the objection's number (Y2026000123: short and
+    # sequential, so anyone), and a public one under the notice with the villager's words:
+    # what is shown passes the privacy gate.
+    shown = {"question": objection.text, "answer": text} if public else {"answer": text}
+    check_no_personal_numbers(shown, await official_numbers())
     async with in_transaction():
         moved = await Objection.filter(id=objection.id, status=ObjectionStatus.OPEN).update(
             status=outcome, answer=text, answer_public=public, answered_by_id=actor.id,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from notices.privacy.numbers import find_personal_numbers
+from notices.privacy.scanner import find_personal_numbers
 from villages.errors import CheckFailed
 
 # A picture's SHA-256 (and the file name made from it) is no text anyone reads, and 64 hex
@@ -35,16 +35,20 @@ def check_no_personal_numbers(content: dict[str, Any], whitelist: frozenset[str]
     check_texts(scannable_texts(content), whitelist)
 
 
+def pdf_texts(pdf_bytes: bytes, name: str = "公示表") -> list[tuple[str, str]]:
+    """(where, text) of every page of a PDF's text layer: what a reader of the file sees."""
+    document = pdfium.PdfDocument(pdf_bytes)
+    try:
+        return [(f"{name}第{n}页", page.get_textpage().get_text_range())
+                for n, page in enumerate(document, start=1)]
+    finally:
+        document.close()
+
+
 def check_rendered_texts(pdf_bytes: bytes, markdown: str, whitelist: frozenset[str]) -> None:
     """The same scan over what the channels will actually show: the board PDF's text layer
     and the group message, so nothing added by a template or the renderer escapes it."""
-    document = pdfium.PdfDocument(pdf_bytes)
-    try:
-        pages = [(f"公示表第{n}页", page.get_textpage().get_text_range())
-                 for n, page in enumerate(document, start=1)]
-    finally:
-        document.close()
-    check_texts([*pages, ("群消息", markdown)], whitelist)
+    check_texts([*pdf_texts(pdf_bytes), ("群消息", markdown)], whitelist)
 
 
 def check_texts(texts: list[tuple[str, str]], whitelist: frozenset[str]) -> None:

@@ -1,4 +1,6 @@
-"""Citizen ID numbers (GB 11643-1999), bank accounts, mobile numbers, and the privacy scanner.
+"""Citizen ID numbers (GB 11643-1999), bank accounts and mobile numbers: parsing and checks.
+
+The scanner that finds them in published text is ``notices.privacy.scanner``.
 
 Messages never include the number they reject: they end up in logs, screenshots and chat
 groups, and a wrong ID is usually a real person's ID with one digit mistyped.
@@ -7,12 +9,10 @@ groups, and a wrong ID is usually a real person's ID with one digit mistyped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from operator import mul
 from typing import NamedTuple
 
-from notices.privacy.masking import mask_id_board, mask_number
 from villages.errors import InvalidInput
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -31,16 +31,6 @@ _SEPARATORS = re.compile(r"[\s\-\u00a0\u3000]+")
 # repr of it, or "410521199001011000.0" after a round trip through another tool.
 _EXCEL_DAMAGE = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+|[0-9]{10,}\.[0-9]+")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
-# A maximal digit run: digit-boundary lookarounds keep a longer run from being reported as a
-# shorter number hidden inside it.
-_RUN = re.compile(r"(?<![0-9])[0-9]{11,19}(?![0-9])")
-# The same numbers written in groups, as people print cards and phones: 6222 0212 3456 7890 123,
-# 138-1234-5678, 410521 19900101 1234.
-_GROUPED = re.compile(
-    r"(?<![0-9])(?:[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,3})?"
-    r"|1[3-9][0-9][ -][0-9]{4}[ -][0-9]{4}"
-    r"|[0-9]{6}[ -][0-9]{8}[ -][0-9]{3}[0-9Xx])(?![0-9])"
-)
 
 EXCEL_DAMAGE_MESSAGE = (
     "身份证号被Excel转成了数字，后几位已丢失；"
@@ -54,19 +44,6 @@ class IdNumber(NamedTuple):  # a tuple: built once per sheet row, so it must be 
     birth: date
 
 
-@dataclass(frozen=True)
-class Finding:
-    kind: str  # "id18" | "id15" | "bank" | "mobile"
-    masked: str  # safe to show; the full number is never kept on the finding
-    start: int  # offsets into the scanned text, end exclusive
-    end: int
-
-    @property
-    def message(self) -> str:
-        label = {"id18": "身份证号", "id15": "旧身份证号", "bank": "银行卡号", "mobile": "手机号"}
-        return f"第{self.start + 1}个字符处有{label[self.kind]} {self.masked}，公开前必须删除或打码"
-
-
 def _fold(text: str) -> str:
     return _SEPARATORS.sub("", text.translate(_FOLD)).upper()
 
@@ -76,7 +53,8 @@ def id_check_char(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
-def _birth(digits8: str) -> date | None:
+def birth_date(digits8: str) -> date | None:
+    """The date in an ID's YYYYMMDD digits, if it is a real day since 1880."""
     year, month_day = divmod(int(digits8), 10000)  # one int() instead of three
     try:
         born = date(year, *divmod(month_day, 100))
@@ -129,10 +107,10 @@ def _validate_id(value: str, today: date | None) -> IdNumber:
             raise _id_error("身份证号最后一位只能是数字或X")
         if id_check_char(value[:17]) != value[17]:
             raise _id_error("身份证号校验码不正确（可能有数字抄错）")
-        born = _birth(value[6:14])
+        born = birth_date(value[6:14])
         legacy = False
     elif len(value) == 15 and value.isdigit() and value.isascii():
-        born = _birth("19" + value[6:12])
+        born = birth_date("19" + value[6:12])
         legacy = True
     elif not (value.isascii() and value.rstrip("X").isdigit()):
         raise _id_error("身份证号含有数字和X以外的字符")
@@ -210,60 +188,3 @@ def mobile_digits(text: str) -> str:
 def is_mobile(text: str) -> bool:
     """Mainland mobile number: 11 digits, 1[3-9]…; a +86/0086 prefix is allowed."""
     return bool(mobile_digits(text))
-
-
-def _classify(digits: str) -> str | None:
-    """Kind of personal number a maximal digit run (possibly ending in X) is, if any."""
-    n = len(digits)
-    if n == 18:
-        if id_check_char(digits[:17]) == digits[17] and _birth(digits[6:14]):
-            return "id18"
-        return "bank" if digits[17] != "X" and luhn_ok(digits) else None
-    if n == 15:
-        return "id15" if _birth("19" + digits[6:12]) else None
-    if 16 <= n <= 19:
-        return "bank" if luhn_ok(digits) else None
-    if n == 11:
-        return "mobile" if _MOBILE.fullmatch(digits) else None
-    return None
-
-
-def _mask(kind: str, digits: str) -> str:
-    if kind in ("id18", "id15"):
-        return mask_id_board(digits)
-    if kind == "bank":
-        return mask_number(digits, head=4, tail=4)
-    return mask_number(digits, head=3, tail=4)
-
-
-def find_personal_numbers(text: str, whitelist: frozenset[str] = frozenset()) -> list[Finding]:
-    """Every ID, bank card and mobile number in ``text`` that must not be published.
-
-    ``whitelist`` holds official numbers (监督电话) in any spelling; they are compared as
-    digits only. Findings are ordered by position and never overlap.
-    """
-    folded = text.translate(_FOLD)
-    allowed = {_SEPARATORS.sub("", w.translate(_FOLD)).upper() for w in whitelist}
-    found: list[Finding] = []
-    taken: list[tuple[int, int]] = []
-    for match in _RUN.finditer(folded):
-        start, end = match.span()
-        digits = match.group()
-        # An 18-digit ID may end in X: a 17-digit run followed by X (not by another letter/digit).
-        if len(digits) == 17 and end < len(folded) and folded[end] in "Xx":
-            digits += "X"
-            end += 1
-        kind = _classify(digits)
-        if kind and digits not in allowed:
-            found.append(Finding(kind, _mask(kind, digits), start, end))
-            taken.append((start, end))
-    for match in _GROUPED.finditer(folded):
-        start, end = match.span()
-        if any(s < end and start < e for s, e in taken):
-            continue
-        digits = _SEPARATORS.sub("", match.group()).upper()
-        kind = _classify(digits)
-        if kind and digits not in allowed:
-            found.append(Finding(kind, _mask(kind, digits), start, end))
-    found.sort(key=lambda f: f.start)
-    return found

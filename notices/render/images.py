@@ -55,11 +55,16 @@ def _online_pdf(version: NoticeVersion, public_url: str, store: FileStore) -> by
         return board_pdf(masked_content(content), pub, store, draft=False)
 
 
-async def online_pdf(store: FileStore, version: NoticeVersion, public_url: str) -> bytes:
+async def online_pdf_file(store: FileStore, version: NoticeVersion, public_url: str) -> str:
+    """The store's name of the online PDF (names masked), rendered on first use."""
     name = f"{version.verify_code}-online.pdf"
     if not store.exists(name):
         store.put(name, await asyncio.to_thread(_online_pdf, version, public_url, store))
-    return store.read(name)
+    return name
+
+
+async def online_pdf(store: FileStore, version: NoticeVersion, public_url: str) -> bytes:
+    return store.read(await online_pdf_file(store, version, public_url))
 
 
 async def page_one_png(store: FileStore, version: NoticeVersion,

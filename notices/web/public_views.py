@@ -22,6 +22,7 @@ from notices.privacy.cipher import SensitiveCipher
 from notices.privacy.retention import is_personal_list, taken_down, where_to_ask
 from notices.public import pages as public
 from notices.public import verification
+from notices.render.images import online_pdf_file
 from notices.versions import find_version
 from notices.web.responses import dumps_json, render
 from villages.errors import InvalidInput, NotFound
@@ -29,6 +30,7 @@ from villages.errors import InvalidInput, NotFound
 STORE = web.AppKey("file_store", FileStore)
 CIPHER = web.AppKey("cipher", SensitiveCipher)
 GRACE_DAYS = web.AppKey("personal_list_grace_days", int)
+ONLINE_URL = web.AppKey("online_pdf_public_url", str)
 _FORM_LIMIT = 8 * 1024  # an objection form is a few hundred bytes; refuse anything larger
 
 
@@ -36,6 +38,7 @@ def setup(app: web.Application, runtime: Any) -> None:
     app[STORE] = runtime.store
     app[CIPHER] = runtime.cipher
     app[GRACE_DAYS] = runtime.config.personal_list_grace_days
+    app[ONLINE_URL] = runtime.config.public_url
     app.router.add_get("/", index, name="index")
     app.router.add_get("/v/{code}", village, name="village")
     app.router.add_get("/n/{code}.pdf", notice_pdf, name="notice_pdf")
@@ -108,17 +111,19 @@ async def objection_status(request: web.Request) -> web.Response:
 
 
 async def notice_pdf(request: web.Request) -> web.StreamResponse:
+    """The notice as a PDF for anyone online: the online rendering, names masked like every
+    other online channel. The board's full-name print file is in ``print_views``."""
     version = await find_version(request.match_info["code"])
     if taken_down(version.content, version.period_end, today_in_china(),
                   await _grace_days(request)):
-        # The board PDF carries full names: it leaves the web with the list.
         raise NotFound(f"公示期已结束，名单不再在网上公开。{where_to_ask(version.content)}。")
     if version.status == VersionStatus.WITHDRAWN and is_personal_list(version.content):
         raise NotFound(f"这份公示已撤回，名单不再在网上公开。{where_to_ask(version.content)}。")
     store = request.app[STORE]
     if not store.exists(version.pdf_file):
         raise NotFound("公示表文件不在了，请联系乡镇")
-    return web.FileResponse(store.path(version.pdf_file), headers={
+    name = await online_pdf_file(store, version, request.app[ONLINE_URL])
+    return web.FileResponse(store.path(name), headers={
         "Content-Type": "application/pdf",
         "Content-Disposition": f'inline; filename="{version.verify_code}.pdf"',
     })

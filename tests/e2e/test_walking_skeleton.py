@@ -33,7 +33,7 @@ def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     port = _free_port()
     env = {"CUNWU_HOME": str(tmp_path / "var"), "CUNWU_PORT": str(port),
            "CUNWU_PUBLIC_URL": f"http://127.0.0.1:{port}", "CUNWU_WORKER_INTERVAL": "1",
-           "CUNWU_GROUP_POLL": "1",
+           "CUNWU_GROUP_POLL": "1", "CUNWU_DEMO": "1",
            "CUNWU_DIGEST_TIME": "off"}  # the served app must not send a digest mid-test
     monkeypatch.delenv("CUNWU_DATABASE_URL", raising=False)
     for key, value in env.items():

@@ -16,6 +16,7 @@ from notices.models import (
     AuditEvent,
     Delivery,
     DeliveryPurpose,
+    Notice,
     NoticeKind,
     NoticeState,
     NoticeVersion,
@@ -23,9 +24,10 @@ from notices.models import (
 )
 from notices.public import pages as public
 from notices.public import verification
+from tests.builders import make_id
 from tests.conftest import deliver_all
 from tests.notices.lifecycle.test_workflow import _publish_all, _setup
-from villages.errors import Conflict, Forbidden
+from villages.errors import CheckFailed, Conflict, Forbidden
 
 pytestmark = pytest.mark.storage
 
@@ -157,3 +159,54 @@ async def test_an_amendment_must_keep_quantity_times_standard_equal_to_the_amoun
     await corrections.amend_payout_row(row.id, clerk, "面积少算0.6亩", quantity=Decimal("7.61"))
     row = await PayoutRow.get(id=row.id)
     assert (row.quantity, row.amount_fen) == ("7.61", 70393)  # 7.61 × 92.50 = 703.925 → 703.93
+
+
+async def test_a_withdrawal_reason_holding_an_id_number_is_refused_before_anything_changes(
+        runtime):
+    _, reviewer, _, _, donghu = await _published(runtime)
+    hidden = _spelled_id()
+    with pytest.raises(CheckFailed) as caught:
+        await corrections.withdraw(donghu, reviewer, f"误发了身份证号 {hidden} 的户")
+    assert caught.value.details["hits"][0]["where"] == "撤回原因"
+    assert "1971" not in caught.value.message  # the number is masked in the refusal
+    version = await NoticeVersion.get(notice_id=donghu.id)
+    assert version.status == VersionStatus.CURRENT
+    assert not await Delivery.filter(purpose=DeliveryPurpose.WITHDRAW).exists()
+
+
+async def test_a_correction_reason_holding_a_mobile_is_not_published(runtime):
+    clerk, reviewer, summary, _, donghu = await _published(runtime)
+    row = await PayoutRow.get(name="李秀英")
+    await corrections.amend_payout_row(row.id, clerk, "面积有误", amount_fen=33300)
+    stale = await corrections.stale_notices(summary.batch_id)
+    for notice in stale:
+        await corrections.correct(notice, clerk, "李秀英面积有误")
+    # A reason stored before reasons were checked when written (or by any other path):
+    # publication itself still reads it, as the web page will show it.
+    await Notice.filter(id__in=[n.id for n in stale]).update(
+        correction_reason="李秀英（电话 +86 131 5921 2363）面积有误")
+    stale = [await Notice.get(id=n.id) for n in stale]
+    for notice in stale:
+        await lifecycle.submit(notice, clerk)
+    for notice in stale:
+        await lifecycle.approve(notice, reviewer)
+    donghu = next(n for n in stale if n.id == donghu.id)
+    with pytest.raises(CheckFailed) as caught:
+        await lifecycle.publish(donghu, reviewer, runtime.publish_context())
+    assert caught.value.details["hits"][0]["where"] == "correction.reason"
+    assert await NoticeVersion.filter(notice_id=donghu.id).count() == 1
+
+
+async def test_a_correction_reason_holding_a_number_is_refused_at_once(runtime):
+    clerk, _, _, _, donghu = await _published(runtime)
+    row = await PayoutRow.get(name="李秀英")
+    await corrections.amend_payout_row(row.id, clerk, "面积有误", amount_fen=33300)
+    with pytest.raises(CheckFailed) as caught:
+        await corrections.correct(donghu, clerk, f"李秀英身份证 {_spelled_id()} 面积有误")
+    assert caught.value.details["hits"][0]["where"] == "更正理由"
+    assert (await Notice.get(id=donghu.id)).state == NoticeState.PUBLISHED
+
+
+def _spelled_id() -> str:
+    number = make_id(birth="19710211", seq=272)
+    return f"{number[:6]}.{number[6:14]}.{number[14:]}"

@@ -99,6 +99,22 @@ async def test_a_public_answer_shows_under_the_notice_and_is_privacy_checked(
         await objections.answer(question.number, clerk, "结论呢", "open")
 
 
+async def test_every_answer_is_privacy_checked_since_anyone_can_look_up_a_number(
+        runtime, client, published):
+    clerk, version = published
+    objection = await objections.raise_objection(
+        version.verify_code, "为什么没有我的补贴？", CONTACT, channel="web",
+        cipher=runtime.cipher, today=version.period_start)
+    with pytest.raises(CheckFailed) as caught:
+        await objections.answer(objection.number, clerk,
+                                "已核实，补到您的卡 6228 4828 0700 1594 502", "upheld")
+    assert caught.value.details["hits"][0]["where"] == "answer"
+    assert "0700 1594" not in caught.value.message
+    await objections.answer(objection.number, clerk, "已核实，补到您尾号4502的一卡通", "upheld")
+    page = await (await client.get(f"/o/{objection.number}")).text()
+    assert "尾号4502" in page
+
+
 async def test_the_consistency_page_flags_a_group_still_waiting(client, published):
     page = await (await client.get("/check/419901100201")).text()
     assert "发送中" in page and "有渠道还不是最新版本" in page

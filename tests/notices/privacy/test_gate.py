@@ -9,8 +9,14 @@ import pytest
 
 from notices.lifecycle import workflow as lifecycle
 from notices.models import NoticeVersion
-from notices.privacy.gate import check_no_personal_numbers, check_rendered_texts
+from notices.privacy.gate import (
+    check_no_personal_numbers,
+    check_rendered_texts,
+    check_texts,
+    pdf_texts,
+)
 from pdf import NoticeDoc, PayoutLine, render_notice
+from pdf.samples import sample_notice
 from tests.builders import make_id
 from tests.notices.lifecycle.test_workflow import _publish_all, _setup
 from villages.errors import CheckFailed
@@ -54,3 +60,18 @@ async def test_a_mobile_used_as_the_official_supervision_phone_may_be_printed(ru
     notices = await lifecycle.create_payout_notices(summary.batch_id, clerk)
     await _publish_all(notices, clerk, reviewer, runtime)
     assert await NoticeVersion.all().count() == 3
+
+
+def test_a_long_board_text_layer_raises_no_false_alarm():
+    # 2,000 rows: 五组 next to masked IDs, quantities, 92.50, amounts with thousands commas,
+    # wrapped notes, the supervision phone and the verify code, page after page.
+    texts = pdf_texts(render_notice(sample_notice(2000, seed=3)))
+    assert len(texts) > 50
+    check_texts(texts, frozenset({"0376-7712345"}))
+
+
+def test_a_number_split_across_table_lines_in_the_text_layer_is_found():
+    number = make_id(birth="19710211", seq=272)
+    with pytest.raises(CheckFailed) as caught:
+        check_rendered_texts(_pdf(f"经办人 {number[:10]}\n{number[10:]}"), "ok", frozenset())
+    assert caught.value.details["hits"][0]["kind"] == "id18"

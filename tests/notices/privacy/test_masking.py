@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from notices.privacy.masking import mask_id_board, mask_name_online, mask_number
-from notices.privacy.numbers import find_personal_numbers
+from notices.privacy.scanner import find_personal_numbers
 from tests.notices.fixtures.numbers import make_id
 from villages.errors import InvalidInput
 

@@ -11,11 +11,11 @@ from notices.privacy.numbers import (
     EXCEL_DAMAGE_MESSAGE,
     check_bank_account,
     check_id_number,
-    find_personal_numbers,
     is_mobile,
     luhn_ok,
     parse_id_number,
 )
+from notices.privacy.scanner import find_personal_numbers
 from tests.notices.fixtures.numbers import CARD, id_check_char, luhn_complete, make_id
 from villages.errors import InvalidInput
 
