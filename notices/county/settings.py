@@ -1,10 +1,14 @@
-"""County settings a clerk may change, all through ``set_setting``: checked, stored and
-recorded as an audit event with the value before and after (issue 4, Audit).
+"""County settings, all changed through ``set_setting``: checked, stored and recorded as
+an audit event with the value before and after (issue 4, Audit).
 
 Declared once as data, like the deployment settings: the CLI's ``cunwu county show``, the
 README table and a test are driven by ``COUNTY_SETTINGS``. A township's 监督电话 is a
 setting too (``supervision_phone.<township code>``): it is printed on every notice of that
-township and whitelisted by the privacy scan, so changing it must leave a trace.
+township and whitelisted by the privacy scan on that township's notices only.
+
+Contact numbers are whitelisted, so a number set here can be printed where the scan would
+otherwise stop it: only the county admin sets them, and a mobile (which is usually a
+person's, not an office's) only when the admin marks it as an office number.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from notices.audit import record_event
 from notices.county.finance_rhythm import RHYTHM_KEY, set_rhythm
 from notices.county.models import CountySetting
 from notices.county.store import store_setting
+from notices.privacy.masking import mask_number
+from notices.privacy.numbers import is_mobile
 from villages.errors import InvalidInput, NotFound
 from villages.models import Level, Region, Role, Staff
 from villages.services import check_in_scope, check_role
@@ -47,6 +53,15 @@ def _phones(value: str) -> str:
     return ",".join(sorted({_phone(p) for p in items}))
 
 
+def _check_office_mobiles(value: str, office_mobile: bool) -> None:
+    """A mobile is whitelisted only when the admin says it is an office's, not a person's."""
+    mobiles = [p for p in value.split(",") if is_mobile(p)]
+    if mobiles and not office_mobile:
+        raise InvalidInput(
+            f"{mask_number(mobiles[0])} 是手机号。公开的联系电话应是办公电话；"
+            "如这个手机号确是单位的办公电话，请县管理员确认后加 --office-mobile 再设置")
+
+
 @dataclass(frozen=True)
 class CountySettingSpec:
     key: str
@@ -57,8 +72,9 @@ class CountySettingSpec:
 
 COUNTY_SETTINGS: tuple[CountySettingSpec, ...] = (
     CountySettingSpec("official_numbers", "12345",
-                      "Official contact numbers (comma-separated) notices may print: the "
-                      "privacy scan lets them through, in addition to every township's 监督电话.",
+                      "Official contact numbers (comma-separated) every notice may print: the "
+                      "privacy scan lets them through (a township's 监督电话 only on its own "
+                      "notices).",
                       _phones),
     CountySettingSpec("objection_answer_days", "10",
                       "Days the township has to answer an objection (1…30).", _whole(1, 30)),
@@ -84,19 +100,32 @@ async def official_numbers() -> frozenset[str]:
                      if p)
 
 
-async def whitelisted_numbers() -> frozenset[str]:
-    """The townships' 监督电话 and the county's own numbers (12345 …): official numbers a
-    notice may print (DESIGN §2 whitelist)."""
-    phones = await Region.exclude(supervision_phone="").values_list("supervision_phone", flat=True)
-    townships = frozenset("".join(ch for ch in phone if ch.isdigit()) for phone in phones)
-    return townships | await official_numbers()
+async def township_of(region: Region) -> Region:
+    """The township a village or township belongs to (itself for a township)."""
+    if region.level != Level.VILLAGE or region.parent_id is None:
+        return region
+    return await Region.get(id=region.parent_id)
 
 
-async def set_setting(key: str, value: str, actor: Staff) -> tuple[str, str]:
-    """Check and store one setting; returns (before, after). Unchanged values write nothing."""
+async def whitelisted_numbers(*regions: Region) -> frozenset[str]:
+    """The numbers a notice of ``regions`` may print (DESIGN §2 whitelist): the county's
+    own (12345 …) and the 监督电话 of the townships those regions belong to, no other
+    township's: a number is whitelisted only where it is that township's contact."""
+    townships = {(await township_of(region)).id for region in regions}
+    phones = await Region.filter(id__in=townships).exclude(supervision_phone="").values_list(
+        "supervision_phone", flat=True) if townships else []
+    digits = frozenset("".join(ch for ch in phone if ch.isdigit()) for phone in phones)
+    return digits | await official_numbers()
+
+
+async def set_setting(key: str, value: str, actor: Staff, *,
+                      office_mobile: bool = False) -> tuple[str, str]:
+    """Check and store one setting; returns (before, after). Unchanged values write nothing.
+    ``office_mobile``: the admin confirms that a mobile number given is an office's."""
     value = unicodedata.normalize("NFKC", value).strip()
     if key.startswith(TOWNSHIP_PHONE):
-        return await _set_township_phone(key.removeprefix(TOWNSHIP_PHONE), value, actor)
+        return await _set_township_phone(key.removeprefix(TOWNSHIP_PHONE), value, actor,
+                                         office_mobile=office_mobile)
     if key.startswith(RHYTHM_KEY):   # a village's finance rhythm: monthly | quarterly
         return await set_rhythm(key.removeprefix(RHYTHM_KEY), value, actor)
     spec = _SPECS.get(key)
@@ -106,19 +135,26 @@ async def set_setting(key: str, value: str, actor: Staff) -> tuple[str, str]:
     check_role(actor, Role.COUNTY_ADMIN)
     try:
         after = spec.check(value) if value else spec.default
+        if key == "official_numbers":
+            _check_office_mobiles(after, office_mobile)
     except InvalidInput as exc:
         raise InvalidInput(f"{key}：{exc.message}", details={"field": key}) from None
-    return await store_setting(key, after, spec.default, actor)
+    vouched = {"office_mobile": True} if any(map(is_mobile, after.split(","))) else {}
+    return await store_setting(key, after, spec.default, actor, **vouched)
 
 
-async def _set_township_phone(code: str, value: str, actor: Staff) -> tuple[str, str]:
+async def _set_township_phone(code: str, value: str, actor: Staff, *,
+                              office_mobile: bool) -> tuple[str, str]:
     township = await Region.get_or_none(code=code, level=Level.TOWNSHIP)
     if township is None:
         raise NotFound(f"没有区划代码为 {code[:12]} 的乡镇")
-    check_role(actor, Role.TOWNSHIP_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_ADMIN)
+    # Whitelisted on every notice of the township: a clerk could otherwise make any
+    # villager's mobile printable, so only the county admin sets it.
+    check_role(actor, Role.COUNTY_ADMIN)
     check_in_scope(actor, township)
     try:
         after = _phone(value)
+        _check_office_mobiles(after, office_mobile)
     except InvalidInput as exc:
         raise InvalidInput(f"{township.name}监督电话：{exc.message}",
                            details={"field": "supervision_phone"}) from None
@@ -128,8 +164,10 @@ async def _set_township_phone(code: str, value: str, actor: Staff) -> tuple[str,
         if after == before:
             return before, after
         await Region.filter(id=township.id).update(supervision_phone=after)
-        await record_event(actor.name, "set_setting", f"setting:{TOWNSHIP_PHONE}{code}",
-                           {"before": before, "after": after, "township": township.name})
+        detail = {"before": before, "after": after, "township": township.name}
+        if is_mobile(after):
+            detail["office_mobile"] = True   # the admin vouched that it is an office's
+        await record_event(actor.name, "set_setting", f"setting:{TOWNSHIP_PHONE}{code}", detail)
     return before, after
 
 

@@ -13,8 +13,7 @@ from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.clock import CHINA
-from notices.county.settings import get_int
-from notices.county.settings import whitelisted_numbers as official_numbers
+from notices.county.settings import get_int, whitelisted_numbers
 from notices.fingerprint import format_code
 from notices.models import Notice, NoticeVersion, VersionStatus, region_of
 from notices.objections.models import Objection, ObjectionStatus
@@ -116,12 +115,13 @@ async def answer(number: str, actor: Staff, text: str, outcome: ObjectionStatus 
     if objection is None:
         raise NotFound(f"没有编号为 {number} 的异议")
     notice = await Notice.get(id=objection.version.notice_id)
-    check_in_scope(actor, await region_of(notice))
+    region = await region_of(notice)
+    check_in_scope(actor, region)
     text = check_text(text)
     if public:
         # Shown to everyone: the villager's words and the answer both pass the privacy gate.
         check_no_personal_numbers({"question": objection.text, "answer": text},
-                                  await official_numbers())
+                                  await whitelisted_numbers(region))
     async with in_transaction():
         moved = await Objection.filter(id=objection.id, status=ObjectionStatus.OPEN).update(
             status=outcome, answer=text, answer_public=public, answered_by_id=actor.id,
