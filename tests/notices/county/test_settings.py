@@ -106,10 +106,10 @@ async def test_answer_days_set_the_due_date_of_new_objections(runtime, tmp_path)
     await lifecycle.approve(notice, reviewer)
     version = await lifecycle.publish(notice, reviewer, runtime.publish_context())
     today = today_in_china()
-    objection = await objections.raise_objection(
+    filed = await objections.raise_objection(
         version.verify_code, "请问低保户怎么缴费", "13912345678", channel="web",
         cipher=runtime.cipher, today=today)
-    assert objection.due_on == today + timedelta(days=5)
+    assert filed.objection.due_on == today + timedelta(days=5)
 
 
 async def test_a_whitelisted_official_number_may_be_printed_and_others_may_not(runtime,
