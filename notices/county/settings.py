@@ -20,18 +20,23 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from notices.audit import record_event
+from notices.county.contact_numbers import (
+    TOWNSHIP_PHONE,
+    check_office_mobiles,
+    check_phone,
+    mobiles_in,
+    printable,
+    set_township_phone,
+    township_of,
+    vouch,
+    vouched_mobiles,
+)
 from notices.county.finance_rhythm import RHYTHM_KEY, set_rhythm
 from notices.county.models import CountySetting
 from notices.county.store import store_setting
-from notices.privacy.masking import mask_number
-from notices.privacy.numbers import is_mobile
 from villages.errors import InvalidInput, NotFound
 from villages.models import Level, Region, Role, Staff
-from villages.services import check_in_scope, check_role
-
-_PHONE = re.compile(r"^(\d{3,5}|0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|400-?\d{3}-?\d{4})$")
-TOWNSHIP_PHONE = "supervision_phone."
+from villages.services import check_role
 
 
 def _whole(low: int, high: int) -> Callable[[str], str]:
@@ -42,24 +47,9 @@ def _whole(low: int, high: int) -> Callable[[str], str]:
     return check
 
 
-def _phone(value: str) -> str:
-    if not _PHONE.match(value):
-        raise InvalidInput(f"“{value[:30]}”不像公开的电话号码（如 0376-7712345、12345）")
-    return value
-
-
 def _phones(value: str) -> str:
     items = [p for p in re.split(r"[,，、\s]+", value) if p]
-    return ",".join(sorted({_phone(p) for p in items}))
-
-
-def _check_office_mobiles(value: str, office_mobile: bool) -> None:
-    """A mobile is whitelisted only when the admin says it is an office's, not a person's."""
-    mobiles = [p for p in value.split(",") if is_mobile(p)]
-    if mobiles and not office_mobile:
-        raise InvalidInput(
-            f"{mask_number(mobiles[0])} 是手机号。公开的联系电话应是办公电话；"
-            "如这个手机号确是单位的办公电话，请县管理员确认后加 --office-mobile 再设置")
+    return ",".join(sorted({check_phone(p) for p in items}))
 
 
 @dataclass(frozen=True)
@@ -95,27 +85,15 @@ async def get_int(key: str, fallback: int) -> int:
     return int(value) if value else fallback
 
 
-async def official_numbers() -> frozenset[str]:
-    return frozenset(p.replace("-", "") for p in (await get_setting("official_numbers")).split(",")
-                     if p)
-
-
-async def township_of(region: Region) -> Region:
-    """The township a village or township belongs to (itself for a township)."""
-    if region.level != Level.VILLAGE or region.parent_id is None:
-        return region
-    return await Region.get(id=region.parent_id)
-
-
 async def whitelisted_numbers(*regions: Region) -> frozenset[str]:
     """The numbers a notice of ``regions`` may print (DESIGN §2 whitelist): the county's
     own (12345 …) and the 监督电话 of the townships those regions belong to, no other
-    township's: a number is whitelisted only where it is that township's contact."""
+    township's; a mobile among them only if the admin vouched for it as an office's."""
     townships = {(await township_of(region)).id for region in regions}
     phones = await Region.filter(id__in=townships).exclude(supervision_phone="").values_list(
         "supervision_phone", flat=True) if townships else []
-    digits = frozenset("".join(ch for ch in phone if ch.isdigit()) for phone in phones)
-    return digits | await official_numbers()
+    official = (await get_setting("official_numbers")).split(",")
+    return printable([*phones, *official], await vouched_mobiles())
 
 
 async def set_setting(key: str, value: str, actor: Staff, *,
@@ -124,8 +102,8 @@ async def set_setting(key: str, value: str, actor: Staff, *,
     ``office_mobile``: the admin confirms that a mobile number given is an office's."""
     value = unicodedata.normalize("NFKC", value).strip()
     if key.startswith(TOWNSHIP_PHONE):
-        return await _set_township_phone(key.removeprefix(TOWNSHIP_PHONE), value, actor,
-                                         office_mobile=office_mobile)
+        return await set_township_phone(key.removeprefix(TOWNSHIP_PHONE), value, actor,
+                                        office_mobile=office_mobile)
     if key.startswith(RHYTHM_KEY):   # a village's finance rhythm: monthly | quarterly
         return await set_rhythm(key.removeprefix(RHYTHM_KEY), value, actor)
     spec = _SPECS.get(key)
@@ -136,39 +114,15 @@ async def set_setting(key: str, value: str, actor: Staff, *,
     try:
         after = spec.check(value) if value else spec.default
         if key == "official_numbers":
-            _check_office_mobiles(after, office_mobile)
+            check_office_mobiles(after, office_mobile)
     except InvalidInput as exc:
         raise InvalidInput(f"{key}：{exc.message}", details={"field": key}) from None
-    vouched = {"office_mobile": True} if any(map(is_mobile, after.split(","))) else {}
-    return await store_setting(key, after, spec.default, actor, **vouched)
-
-
-async def _set_township_phone(code: str, value: str, actor: Staff, *,
-                              office_mobile: bool) -> tuple[str, str]:
-    township = await Region.get_or_none(code=code, level=Level.TOWNSHIP)
-    if township is None:
-        raise NotFound(f"没有区划代码为 {code[:12]} 的乡镇")
-    # Whitelisted on every notice of the township: a clerk could otherwise make any
-    # villager's mobile printable, so only the county admin sets it.
-    check_role(actor, Role.COUNTY_ADMIN)
-    check_in_scope(actor, township)
-    try:
-        after = _phone(value)
-        _check_office_mobiles(after, office_mobile)
-    except InvalidInput as exc:
-        raise InvalidInput(f"{township.name}监督电话：{exc.message}",
-                           details={"field": "supervision_phone"}) from None
+    if key != "official_numbers":
+        return await store_setting(key, after, spec.default, actor)
     async with in_transaction():
-        fresh = await Region.get(id=township.id)
-        before = fresh.supervision_phone
-        if after == before:
-            return before, after
-        await Region.filter(id=township.id).update(supervision_phone=after)
-        detail = {"before": before, "after": after, "township": township.name}
-        if is_mobile(after):
-            detail["office_mobile"] = True   # the admin vouched that it is an office's
-        await record_event(actor.name, "set_setting", f"setting:{TOWNSHIP_PHONE}{code}", detail)
-    return before, after
+        await vouch(after, actor)
+        vouched = {"office_mobile": True} if mobiles_in(after) else {}
+        return await store_setting(key, after, spec.default, actor, **vouched)
 
 
 async def list_settings() -> list[dict[str, str]]:

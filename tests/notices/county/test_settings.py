@@ -12,6 +12,7 @@ from notices.audit import find_broken_link
 from notices.clock import today_in_china
 from notices.county import settings as county_settings
 from notices.kinds.general import create_general_notice, load_notice_yaml
+from notices.ledgers.payouts.services import import_payouts
 from notices.lifecycle import workflow as lifecycle
 from notices.models import AuditEvent, NoticeVersion
 from notices.objections import services as objections
@@ -21,12 +22,20 @@ from tests.builders import (
     TOWNSHIP,
     VILLAGE_A,
     create_staff,
+    payout_csv,
 )
 from tests.notices.kinds.test_general import YAML, _staff, _write
+from tests.notices.lifecycle.test_workflow import ROWS
 from villages.errors import CheckFailed, Forbidden, InvalidInput, NotFound
 from villages.models import Region, Role
 
 pytestmark = pytest.mark.storage
+
+
+async def _batch(runtime, clerk):
+    return await import_payouts(payout_csv(ROWS, total="1919.38"), "sheet.csv",
+                                township_code=TOWNSHIP, program="耕地地力保护补贴", year=2026,
+                                actor=clerk, cipher=runtime.cipher)
 
 
 async def _admin():
@@ -78,7 +87,8 @@ async def test_who_may_change_what(db):
         f"supervision_phone.{TOWNSHIP}", "0376-7719999", await _admin())
     assert (before, after) == (SUPERVISION_PHONES[TOWNSHIP], "0376-7719999")
     assert (await Region.get(code=TOWNSHIP)).supervision_phone == "0376-7719999"
-    event = await AuditEvent.get(action="set_setting")
+    event = await AuditEvent.get(action="set_setting",
+                                 subject=f"setting:supervision_phone.{TOWNSHIP}")
     assert event.actor == "countyadmin" and event.detail["after"] == "0376-7719999"
 
 
@@ -93,8 +103,30 @@ async def test_a_mobile_is_a_contact_number_only_when_the_admin_marks_it_an_offi
     assert "13912345678" not in caught.value.message   # masked, like every number in errors
     assert await AuditEvent.filter(action="set_setting").count() == 0
     await county_settings.set_setting(key, "13912345678", admin, office_mobile=True)
-    event = await AuditEvent.get(action="set_setting")
+    event = await AuditEvent.get(action="set_setting", subject=f"setting:{key}")
     assert event.detail["after"] == "13912345678" and event.detail["office_mobile"] is True
+    vouched = await AuditEvent.get(action="set_setting", subject="setting:office_mobiles")
+    assert vouched.actor == "countyadmin" and vouched.detail["after"] == "13912345678"
+
+
+async def test_a_mobile_set_before_the_rule_is_not_whitelisted_until_the_admin_vouches(
+        runtime):
+    clerk, reviewer = await _staff()
+    mobile = "13937612345"   # a clerk's entry from before: maybe a villager's own phone
+    await Region.filter(code=TOWNSHIP).update(supervision_phone=mobile)
+    township = await Region.get(code=TOWNSHIP)
+    assert mobile not in await county_settings.whitelisted_numbers(township)
+    notices = await lifecycle.create_payout_notices(
+        (await _batch(runtime, clerk)).batch_id, clerk)
+    await lifecycle.submit(notices[0], clerk)
+    await lifecycle.approve(notices[0], reviewer)
+    with pytest.raises(CheckFailed) as caught:
+        await lifecycle.publish(notices[0], reviewer, runtime.publish_context())
+    assert "--office-mobile" in caught.value.message and mobile not in caught.value.message
+    await county_settings.set_setting(f"supervision_phone.{TOWNSHIP}", mobile, await _admin(),
+                                      office_mobile=True)
+    assert mobile in await county_settings.whitelisted_numbers(township)
+    await lifecycle.publish(notices[0], reviewer, runtime.publish_context())
 
 
 async def test_answer_days_set_the_due_date_of_new_objections(runtime, tmp_path):
