@@ -35,7 +35,6 @@ _KEEP = timedelta(days=1)   # rows idle this long are deleted: no window lasts t
 async def take_slot(key: str, limit: Limit, now: datetime) -> None:
     """Count one objection for ``key``, or refuse with the limit's message. Call it inside
     the transaction that stores the objection: if storing fails, the slot is given back."""
-    await ObjectionRate.filter(window_start__lt=now - _KEEP).delete()
     await ObjectionRate.bulk_create([ObjectionRate(key=key, window_start=now, count=0)],
                                     ignore_conflicts=True)
     # A window that has run out starts again; matched on the old start, so of two
@@ -46,3 +45,9 @@ async def take_slot(key: str, limit: Limit, now: datetime) -> None:
         count=F("count") + 1)
     if not taken:
         raise TooManyRequests(limit.message, details={"limit": limit.count})
+
+
+async def forget_idle(now: datetime) -> None:
+    """Drop the counts of clients idle for a day. Outside the objection's transaction, so
+    it never holds locks on other clients' rows while that transaction runs."""
+    await ObjectionRate.filter(window_start__lt=now - _KEEP).delete()

@@ -16,7 +16,7 @@ from notices.clock import CHINA
 from notices.county.settings import get_int, whitelisted_numbers
 from notices.models import Notice, NoticeVersion, VersionStatus, region_of
 from notices.objections.models import Objection, ObjectionStatus
-from notices.objections.rate_limits import MP_LIMIT, WEB_LIMIT, take_slot
+from notices.objections.rate_limits import MP_LIMIT, WEB_LIMIT, forget_idle, take_slot
 from notices.objections.receipts import (
     allowed_numbers,
     format_receipt,
@@ -88,6 +88,7 @@ async def raise_objection(code_text: str, text: str, contact: str, *, channel: s
         raise Conflict("公示期已结束，如有问题请到村委会或拨打监督电话")
     receipt = new_receipt()
     follower = openid_key(cipher, openid) if channel == "mp" else ""
+    await forget_idle(datetime.now(CHINA))
     async with in_transaction():
         if channel == "mp":
             await take_slot(f"mp:{follower}", MP_LIMIT, datetime.now(CHINA))

@@ -19,7 +19,7 @@ from notices.fingerprint import ALPHABET
 from notices.lifecycle import workflow as lifecycle
 from notices.models import NoticeKind, NoticeVersion
 from notices.objections import services as objections
-from notices.objections.models import Objection, ObjectionStatus
+from notices.objections.models import Objection, ObjectionRate, ObjectionStatus
 from notices.objections.rate_limits import MP_LIMIT, WEB_LIMIT
 from tests.builders import TOWNSHIP
 from tests.notices.lifecycle.test_workflow import _publish_all, _setup
@@ -208,6 +208,11 @@ async def test_the_limit_opens_again_after_its_window(runtime, published, fixed_
         cipher=runtime.cipher, today=version.period_start, openid="o_another")
     fixed_clock.shift(MP_LIMIT.window + timedelta(minutes=1))
     await file_one()
+    fixed_clock.shift(timedelta(days=2))   # counts of clients idle for a day are dropped
+    await objections.raise_objection(
+        version.verify_code, "面积不对，请核实", CONTACT, channel="mp",
+        cipher=runtime.cipher, today=version.period_start, openid="o_third")
+    assert await ObjectionRate.all().count() == 1
 
 
 async def test_no_objection_after_the_period(runtime, published):
