@@ -15,16 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import create_app
+from notices.county.settings import set_setting
 from notices.fingerprint import ALPHABET
 from notices.lifecycle import workflow as lifecycle
 from notices.models import NoticeKind, NoticeVersion
 from notices.objections import services as objections
 from notices.objections.models import Objection, ObjectionRate, ObjectionStatus
 from notices.objections.rate_limits import MP_LIMIT, WEB_LIMIT
-from tests.builders import TOWNSHIP
+from tests.builders import COUNTY, TOWNSHIP, create_staff
 from tests.notices.lifecycle.test_workflow import _publish_all, _setup
 from villages.errors import CheckFailed, Conflict, InvalidInput, TooManyRequests
-from villages.models import Region
+from villages.models import Region, Role
 
 pytestmark = pytest.mark.storage
 CONTACT = "13912345678"
@@ -149,7 +150,8 @@ async def test_an_answer_made_public_that_no_longer_passes_the_gate_is_not_shown
     filed = await objections.raise_objection(
         version.verify_code, "有事打13937612345可以吗", CONTACT, channel="web",
         cipher=runtime.cipher, today=version.period_start)
-    await Region.filter(code=TOWNSHIP).update(supervision_phone="13937612345")
+    admin = await create_staff("countyadmin", Role.COUNTY_ADMIN, COUNTY)
+    await set_setting(f"supervision_phone.{TOWNSHIP}", "13937612345", admin, office_mobile=True)
     await objections.answer(filed.objection.number, clerk, "可以这是镇里的电话", "answered",
                             public=True)
     assert "可以这是镇里的电话" in await (await client.get(f"/o/{filed.receipt}")).text()
