@@ -38,11 +38,14 @@ def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def normalize_code(text: str) -> str | None:
-    """What a villager typed, as a stored code, or None if it can't be one."""
+def normalize_code(text: str, length: int = CODE_LENGTH) -> str | None:
+    """What a villager typed, as a stored code of ``length`` characters (a verify code, or
+    an objection's receipt), or None if it can't be one."""
+    if len(text) > 4 * length:   # no spelling of a code is that long: don't even look
+        return None
     cleaned = unicodedata.normalize("NFKC", text).upper()
     cleaned = "".join(ch for ch in cleaned if ch.isalnum()).translate(_SLIPS)
-    if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
+    if len(cleaned) != length or any(ch not in ALPHABET for ch in cleaned):
         return None
     return cleaned
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from notices.privacy.numbers import id_check_char
 from villages import services as villages
-from villages.models import Role, Staff
+from villages.models import Region, Role, Staff
 
 COUNTY = "419901000000"
 TOWNSHIP = "419901100000"
@@ -23,8 +23,14 @@ REGIONS = [
 ]
 
 
+# Every township has its 监督电话 (publishing refuses a notice without one).
+SUPERVISION_PHONES = {TOWNSHIP: "0376-7712345", OTHER_TOWNSHIP: "0376-7723456"}
+
+
 async def create_county() -> None:
     await villages.import_regions(REGIONS)
+    for code, phone in SUPERVISION_PHONES.items():
+        await Region.filter(code=code).update(supervision_phone=phone)
 
 
 async def create_staff(name: str, role: Role, scope: str) -> Staff:

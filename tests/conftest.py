@@ -42,7 +42,7 @@ _TABLES = ("audit_event", "objection", "delivery", "notice_version", "notice", "
            "send_window", "wecom_token", "customer_group_task", "forward_confirmation",
            "county_setting",
            "staff_session", "login_throttle", "column_mapping", "staff_api_token",
-           "mp_message_claim")
+           "mp_message_claim", "objection_rate")
 
 
 @pytest.fixture

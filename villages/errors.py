@@ -44,6 +44,13 @@ class Conflict(CunwuError):
     code = "conflict"
 
 
+class TooManyRequests(CunwuError):
+    """A client sent more than its share; the message says when it may try again."""
+
+    status = 429
+    code = "too_many_requests"
+
+
 class InvalidInput(CunwuError):
     """Bad input; ``details`` lists each problem with where it is."""
 

@@ -89,6 +89,13 @@ def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--contact", required=True, help="the villager's phone")
     json_arg(p)
     p.set_defaults(handler="bot.commands.notices:objection_add")
+    p = objection.add_parser("reveal", help="one objection's full text and the villager's "
+                             "phone (audited, with a reason); listings show numbers masked")
+    p.add_argument("number")
+    p.add_argument("--reason", required=True, help="why, e.g. 电话答复村民")
+    actor_arg(p)
+    json_arg(p)
+    p.set_defaults(handler="bot.commands.notices:objection_reveal")
     p = objection.add_parser("answer", help="answer one; upheld ones lead to a correction")
     p.add_argument("number")
     p.add_argument("--text", required=True)

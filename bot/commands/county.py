@@ -21,7 +21,8 @@ async def county_show(args: argparse.Namespace, config: Config) -> Outcome:
 async def county_set(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config):
         actor = await villages.get_staff(args.actor)
-        before, after = await county_settings.set_setting(args.key, args.value, actor)
+        before, after = await county_settings.set_setting(
+            args.key, args.value, actor, office_mobile=args.office_mobile)
     changed = before != after
     text = (f"{args.key}：{before or '（空）'} → {after}（已记入审计日志）" if changed
             else f"{args.key} 本来就是 {after}，没有改动")

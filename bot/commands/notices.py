@@ -25,6 +25,8 @@ from notices.lifecycle.due import due_items, items_as_dicts
 from notices.lifecycle.general_correction import correct_general
 from notices.models import AuditEvent, Delivery, Notice, NoticeState, NoticeVersion
 from notices.objections import services as objections
+from notices.objections.reveal import reveal_objection
+from notices.privacy.redaction import mask_personal_numbers
 from villages import services as villages
 from villages.codes import prefix_of
 from villages.errors import Conflict, InvalidInput
@@ -210,10 +212,12 @@ async def objection_list(args: argparse.Namespace, config: Config) -> Outcome:
     code = args.township or args.village
     async with opened(config):
         rows = await objections.open_objections(prefix_of(code) if code else "")
+    # Masked: a villager may have typed an ID or card number; `objection reveal` shows it.
     items = [{"number": o.number, "verify_code": format_code(o.version.verify_code),
               "title": o.version.content["title"],
               "region": o.version.content["region"]["name"], "channel": o.channel,
-              "text": o.text, "due_on": o.due_on, "overdue": o.due_on < today}
+              "text": mask_personal_numbers(o.text), "due_on": o.due_on,
+              "overdue": o.due_on < today}
              for o in rows if o.due_on < today or not args.overdue]
     lines = [f"{i['number']} {'【逾期】' if i['overdue'] else ''}{i['region']} "
              f"答复期限 {i['due_on']}：{i['text'][:30]}" for i in items]
@@ -222,10 +226,22 @@ async def objection_list(args: argparse.Namespace, config: Config) -> Outcome:
 
 async def objection_add(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config) as runtime:
-        objection = await objections.raise_objection(
+        filed = await objections.raise_objection(
             args.code, args.text, args.contact, channel="board", cipher=runtime.cipher,
             today=today_in_china())
-    return {"number": objection.number}, f"已登记，编号 {objection.number}"
+    number, receipt = filed.objection.number, filed.receipt_text
+    url = f"{config.public_url}/o/{filed.receipt}"
+    return ({"number": number, "receipt": receipt, "url": url},
+            f"已登记，编号 {number}。请把回执码告诉村民（只显示这一次）：{receipt}\n"
+            f"凭回执码查看处理结果：{url}")
+
+
+async def objection_reveal(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config) as runtime:
+        actor = await villages.get_staff(args.actor)
+        shown = await reveal_objection(args.number, actor, args.reason, runtime.cipher)
+    return ({"number": shown.number, "text": shown.text, "contact": shown.contact},
+            f"{shown.number}（已记入审计日志）\n联系电话：{shown.contact}\n原文：{shown.text}")
 
 
 async def objection_answer(args: argparse.Namespace, config: Config) -> Outcome:

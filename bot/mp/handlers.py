@@ -19,6 +19,7 @@ from bot.mp.platform_events import handle_platform_event
 from bot.mp.village_names import VillageNames
 from bot.runtime import Runtime
 from notices.clock import today_in_china
+from notices.objections import receipts
 from notices.objections import services as objections
 from notices.public import pages as public
 from notices.public import verification
@@ -37,7 +38,7 @@ HELP = ("村务公开 可以这样用：\n"
         "· 核验 7F3K-92QD —— 核对公告上的核验码\n"
         "· 异议 核验码 电话 内容 —— 对公示提出异议，例如\n"
         "  异议 7F3K-92QD 13912345678 我家面积是8亩\n"
-        "· 查询 异议编号 —— 查看异议的处理情况\n"
+        "· 查询 —— 查看您提交的异议的处理情况\n"
         "· 帮助 —— 显示本说明")
 WELCOME = ("欢迎关注村务公开！\n请回复您所在的村名（例如“东湖村”），"
            "之后发送“公示”即可查看本村的公示。\n\n发送“帮助”查看全部用法。")
@@ -254,22 +255,32 @@ async def object_to(rest: str, ctx: Context) -> Reply:
     code, phone, text = words
     if not _PHONE.match(phone) and _PHONE.match(text.rsplit(" ", 1)[-1]):
         text, phone = f"{phone} {text.rsplit(' ', 1)[0]}", text.rsplit(" ", 1)[-1]
-    objection = await objections.raise_objection(
+    filed = await objections.raise_objection(
         code, text, phone, channel="mp", cipher=ctx.runtime.cipher,
-        today=today_in_china())
+        today=today_in_china(), openid=ctx.openid)
+    objection = filed.objection   # no receipt in the reply: 查询 goes by this openid
     return (f"已收到您的异议，编号 {objection.number}。\n"
             f"乡镇将在{objection.due_on.isoformat()}前电话答复您。\n"
-            f"发送“查询 {objection.number}”查看处理情况。")
+            f"发送“查询”查看处理情况（只有本微信号能查到）。")
 
 
 @command("查询", "查寻", "进度", "查异议")
 async def look_up(rest: str, ctx: Context) -> Reply:
-    if not rest:
-        return "请在“查询”后面写上异议编号，例如“查询 Y2026000001”。"
-    view = await objections.lookup(rest.replace(" ", ""))
+    cipher = ctx.runtime.cipher
+    if not rest:   # the follower's own objections: nobody else's can be listed here
+        views = await receipts.filed_by(ctx.openid, cipher)
+        if not views:
+            return "您还没有用这个微信号提交过异议。查询网页上提交的异议，请打开回执上的链接。"
+        return "\n\n".join(_objection_text(v) for v in views)
+    return _objection_text(await receipts.lookup_filed_by(rest.replace(" ", ""), ctx.openid,
+                                                          cipher))
+
+
+def _objection_text(view: receipts.ObjectionView) -> str:
+    answer = view.answer or ("已直接答复您本人" if view.answered_privately else "暂无")
     return (f"异议 {view.number}：{view.status_zh}\n公示：{view.notice_title}"
             f"（{view.verify_code}）\n提出：{view.raised_on}，答复期限：{view.due_on}\n"
-            f"答复：{view.answer or '暂无'}")
+            f"答复：{answer}")
 
 
 @command("帮助", "help", "?", "菜单", "说明")

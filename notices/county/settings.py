@@ -1,10 +1,14 @@
-"""County settings a clerk may change, all through ``set_setting``: checked, stored and
-recorded as an audit event with the value before and after (issue 4, Audit).
+"""County settings, all changed through ``set_setting``: checked, stored and recorded as
+an audit event with the value before and after (issue 4, Audit).
 
 Declared once as data, like the deployment settings: the CLI's ``cunwu county show``, the
 README table and a test are driven by ``COUNTY_SETTINGS``. A township's 监督电话 is a
 setting too (``supervision_phone.<township code>``): it is printed on every notice of that
-township and whitelisted by the privacy scan, so changing it must leave a trace.
+township and whitelisted by the privacy scan on that township's notices only.
+
+Contact numbers are whitelisted, so a number set here can be printed where the scan would
+otherwise stop it: only the county admin sets them, and a mobile (which is usually a
+person's, not an office's) only when the admin marks it as an office number.
 """
 
 from __future__ import annotations
@@ -16,16 +20,23 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from notices.audit import record_event
+from notices.county.contact_numbers import (
+    TOWNSHIP_PHONE,
+    check_office_mobiles,
+    check_phone,
+    mobiles_in,
+    printable,
+    set_township_phone,
+    township_of,
+    vouch,
+    vouched_mobiles,
+)
 from notices.county.finance_rhythm import RHYTHM_KEY, set_rhythm
 from notices.county.models import CountySetting
 from notices.county.store import store_setting
 from villages.errors import InvalidInput, NotFound
 from villages.models import Level, Region, Role, Staff
-from villages.services import check_in_scope, check_role
-
-_PHONE = re.compile(r"^(\d{3,5}|0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|400-?\d{3}-?\d{4})$")
-TOWNSHIP_PHONE = "supervision_phone."
+from villages.services import check_role
 
 
 def _whole(low: int, high: int) -> Callable[[str], str]:
@@ -36,15 +47,9 @@ def _whole(low: int, high: int) -> Callable[[str], str]:
     return check
 
 
-def _phone(value: str) -> str:
-    if not _PHONE.match(value):
-        raise InvalidInput(f"“{value[:30]}”不像公开的电话号码（如 0376-7712345、12345）")
-    return value
-
-
 def _phones(value: str) -> str:
     items = [p for p in re.split(r"[,，、\s]+", value) if p]
-    return ",".join(sorted({_phone(p) for p in items}))
+    return ",".join(sorted({check_phone(p) for p in items}))
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,9 @@ class CountySettingSpec:
 
 COUNTY_SETTINGS: tuple[CountySettingSpec, ...] = (
     CountySettingSpec("official_numbers", "12345",
-                      "Official contact numbers (comma-separated) notices may print: the "
-                      "privacy scan lets them through, in addition to every township's 监督电话.",
+                      "Official contact numbers (comma-separated) every notice may print: the "
+                      "privacy scan lets them through (a township's 监督电话 only on its own "
+                      "notices).",
                       _phones),
     CountySettingSpec("objection_answer_days", "10",
                       "Days the township has to answer an objection (1…30).", _whole(1, 30)),
@@ -79,24 +85,25 @@ async def get_int(key: str, fallback: int) -> int:
     return int(value) if value else fallback
 
 
-async def official_numbers() -> frozenset[str]:
-    return frozenset(p.replace("-", "") for p in (await get_setting("official_numbers")).split(",")
-                     if p)
+async def whitelisted_numbers(*regions: Region) -> frozenset[str]:
+    """The numbers a notice of ``regions`` may print (DESIGN §2 whitelist): the county's
+    own (12345 …) and the 监督电话 of the townships those regions belong to, no other
+    township's; a mobile among them only if the admin vouched for it as an office's."""
+    townships = {(await township_of(region)).id for region in regions}
+    phones = await Region.filter(id__in=townships).exclude(supervision_phone="").values_list(
+        "supervision_phone", flat=True) if townships else []
+    official = (await get_setting("official_numbers")).split(",")
+    return printable([*phones, *official], await vouched_mobiles())
 
 
-async def whitelisted_numbers() -> frozenset[str]:
-    """The townships' 监督电话 and the county's own numbers (12345 …): official numbers a
-    notice may print (DESIGN §2 whitelist)."""
-    phones = await Region.exclude(supervision_phone="").values_list("supervision_phone", flat=True)
-    townships = frozenset("".join(ch for ch in phone if ch.isdigit()) for phone in phones)
-    return townships | await official_numbers()
-
-
-async def set_setting(key: str, value: str, actor: Staff) -> tuple[str, str]:
-    """Check and store one setting; returns (before, after). Unchanged values write nothing."""
+async def set_setting(key: str, value: str, actor: Staff, *,
+                      office_mobile: bool = False) -> tuple[str, str]:
+    """Check and store one setting; returns (before, after). Unchanged values write nothing.
+    ``office_mobile``: the admin confirms that a mobile number given is an office's."""
     value = unicodedata.normalize("NFKC", value).strip()
     if key.startswith(TOWNSHIP_PHONE):
-        return await _set_township_phone(key.removeprefix(TOWNSHIP_PHONE), value, actor)
+        return await set_township_phone(key.removeprefix(TOWNSHIP_PHONE), value, actor,
+                                        office_mobile=office_mobile)
     if key.startswith(RHYTHM_KEY):   # a village's finance rhythm: monthly | quarterly
         return await set_rhythm(key.removeprefix(RHYTHM_KEY), value, actor)
     spec = _SPECS.get(key)
@@ -106,31 +113,16 @@ async def set_setting(key: str, value: str, actor: Staff) -> tuple[str, str]:
     check_role(actor, Role.COUNTY_ADMIN)
     try:
         after = spec.check(value) if value else spec.default
+        if key == "official_numbers":
+            check_office_mobiles(after, office_mobile)
     except InvalidInput as exc:
         raise InvalidInput(f"{key}：{exc.message}", details={"field": key}) from None
-    return await store_setting(key, after, spec.default, actor)
-
-
-async def _set_township_phone(code: str, value: str, actor: Staff) -> tuple[str, str]:
-    township = await Region.get_or_none(code=code, level=Level.TOWNSHIP)
-    if township is None:
-        raise NotFound(f"没有区划代码为 {code[:12]} 的乡镇")
-    check_role(actor, Role.TOWNSHIP_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_ADMIN)
-    check_in_scope(actor, township)
-    try:
-        after = _phone(value)
-    except InvalidInput as exc:
-        raise InvalidInput(f"{township.name}监督电话：{exc.message}",
-                           details={"field": "supervision_phone"}) from None
+    if key != "official_numbers":
+        return await store_setting(key, after, spec.default, actor)
     async with in_transaction():
-        fresh = await Region.get(id=township.id)
-        before = fresh.supervision_phone
-        if after == before:
-            return before, after
-        await Region.filter(id=township.id).update(supervision_phone=after)
-        await record_event(actor.name, "set_setting", f"setting:{TOWNSHIP_PHONE}{code}",
-                           {"before": before, "after": after, "township": township.name})
-    return before, after
+        await vouch(after, actor)
+        vouched = {"office_mobile": True} if mobiles_in(after) else {}
+        return await store_setting(key, after, spec.default, actor, **vouched)
 
 
 async def list_settings() -> list[dict[str, str]]:

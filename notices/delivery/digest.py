@@ -22,13 +22,14 @@ from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.clock import CHINA
-from notices.county.settings import whitelisted_numbers as official_numbers
+from notices.county.settings import whitelisted_numbers
 from notices.delivery.mp_models import DigestMode, DigestState, MpDigest, MpDigestItem
 from notices.fingerprint import format_code
-from notices.models import NoticeVersion, VersionStatus
+from notices.models import Notice, NoticeVersion, VersionStatus
 from notices.privacy.gate import check_texts
 from notices.render.finance import total_phrase
 from villages.errors import CheckFailed, Conflict
+from villages.models import Region
 
 LOOKBACK_DAYS = 7             # a notice missed by a digest (server down) is listed next time
 SERVICE_MASS_PER_MONTH = 4    # 服务号: each follower receives at most 4 mass sends a month
@@ -166,7 +167,8 @@ async def ensure_digest(day: date, now: datetime, *, public_url: str,
         content = article_html(day, entries, public_url)
         state, error = DigestState.PENDING, ""
         try:
-            check_texts([("日报标题", title), ("日报正文", content)], await official_numbers())
+            check_texts([("日报标题", title), ("日报正文", content)],
+                        await _numbers_allowed(versions))
         except CheckFailed as exc:
             state, error = DigestState.FAILED, exc.message[:500]
         digest = await MpDigest.create(
@@ -178,6 +180,13 @@ async def ensure_digest(day: date, now: datetime, *, public_url: str,
                            {"mode": digest.mode.value, "versions": [v.id for v in versions],
                             "state": state.value})
         return digest
+
+
+async def _numbers_allowed(versions: list[NoticeVersion]) -> frozenset[str]:
+    """The county's numbers and the 监督电话 of the townships whose notices are listed."""
+    region_ids = await Notice.filter(id__in={v.notice_id for v in versions}).values_list(
+        "region_id", flat=True)
+    return await whitelisted_numbers(*await Region.filter(id__in=set(region_ids)))
 
 
 async def claim_digest(digest_id: int, now: datetime, lease_s: int) -> MpDigest | None:
@@ -249,7 +258,8 @@ async def retry_failed(day: date, now: datetime, *, public_url: str, actor: str)
         entries = [entry_of(v, digest.created_at) for v in versions]
         title = _title_of(day, entries)
         content = article_html(day, entries, public_url)
-        check_texts([("日报标题", title), ("日报正文", content)], await official_numbers())
+        check_texts([("日报标题", title), ("日报正文", content)],
+                    await _numbers_allowed(versions))
         await MpDigest.filter(id=digest.id).update(
             title=title, content=content, state=DigestState.PENDING, attempts=0,
             next_attempt_at=now, lease_until=None, last_error="")

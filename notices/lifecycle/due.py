@@ -15,6 +15,7 @@ from notices.ledgers.models import FinancePeriod, PayoutBatch
 from notices.lifecycle.deadlines import CalendarMissing, WorkdayCalendar, add_natural_days
 from notices.models import Notice, NoticeKind, NoticeState
 from notices.objections.services import open_objections
+from notices.privacy.redaction import mask_personal_numbers
 from villages.models import Level, Region
 
 PAYOUT_WORKING_DAYS = 20
@@ -59,7 +60,8 @@ async def due_items(today: date, region_prefix: str = "") -> list[DueItem]:
     for objection in await open_objections(region_prefix):
         content = objection.version.content
         items.append(DueItem("objection", content["region"]["name"],
-                             f"异议 {objection.number} 待答复：{objection.text[:20]}",
+                             f"异议 {objection.number} 待答复："
+                             f"{mask_personal_numbers(objection.text)[:20]}",
                              objection.due_on.isoformat(), "自然日", objection.due_on < today))
     items += await _finance_due(today, region_prefix, calendar)
     return sorted(items, key=lambda i: (not i.overdue, i.due or ""))

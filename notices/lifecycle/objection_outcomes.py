@@ -23,7 +23,7 @@ from notices.lifecycle.general_correction import correct_general
 from notices.models import Notice, NoticeKind, NoticeState
 from notices.objections import services as objections
 from notices.objections.models import Objection, ObjectionStatus
-from villages.errors import Conflict, InvalidInput, NotFound
+from villages.errors import Conflict, InvalidInput
 from villages.models import Staff
 
 
@@ -36,10 +36,7 @@ class Upheld:
 async def uphold(number: str, actor: Staff, answer: str, *, public: bool = False,
                  correct: bool = False, draft: GeneralDraft | None = None,
                  store: FileStore | None = None) -> Upheld:
-    found = await Objection.get_or_none(number=number.strip().upper()).prefetch_related(
-        "version")
-    if found is None:
-        raise NotFound(f"没有编号为 {number} 的异议")
+    found = await objections.find_objection(number)
     notice = await Notice.get(id=found.version.notice_id)
     if draft is not None and not correct:
         raise InvalidInput("给了新的 notice.yaml 却没有 --correct：要更正请加 --correct")

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.clock import CHINA, today_in_china
+from notices.county.contact_numbers import check_supervision_phone, township_of
 from notices.county.settings import whitelisted_numbers
 from notices.files import FileStore
 from notices.fingerprint import fingerprint, verify_code
@@ -131,7 +132,7 @@ async def approve(notice: Notice, actor: Staff, whitelist: frozenset[str] = froz
     check_in_scope(actor, await region_of(notice))
     if notice.author_id == actor.id:
         raise Forbidden(f"{actor.name} 是这份公示的起草人，不能自己审核；请另一位审核人审核")
-    await _run_checks(notice, whitelist | await whitelisted_numbers())
+    await _run_checks(notice, whitelist | await whitelisted_numbers(await region_of(notice)))
     async with in_transaction():
         await move_state(notice, NoticeState.IN_REVIEW, NoticeState.APPROVED,
                     reviewer_id=actor.id, approved_sha256=notice.draft_sha256)
@@ -167,11 +168,15 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
         raise Conflict(f"公示 {notice.id} 是“{_STATE_ZH[notice.state]}”，审核通过后才能发布")
     if notice.approved_sha256 != notice.draft_sha256:
         raise Conflict("公示内容在审核后变了，请重新提交审核")
-    await _run_checks(notice, ctx.whitelist | await whitelisted_numbers())
+    region = await region_of(notice)
+    township = await township_of(region)
+    await check_supervision_phone(township)
+    # Only this township's 监督电话 (and the county's numbers) may be printed on it.
+    whitelist = ctx.whitelist | await whitelisted_numbers(region)
+    await _run_checks(notice, whitelist)
 
     number = await NoticeVersion.filter(notice=notice).count() + 1
     previous = await NoticeVersion.get_or_none(notice=notice, status=VersionStatus.CURRENT)
-    township = await _township_of(await region_of(notice))
     start = ctx.today or today_in_china()
     content = {
         **notice.draft_content,
@@ -193,7 +198,6 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
         pdf_bytes = board_pdf(content, pub, ctx.store, draft=False)
     except FontError as exc:
         raise InvalidInput(f"公示表有字体印不出来的字，请核对后再发布：{exc}") from None
-    whitelist = ctx.whitelist | await whitelisted_numbers()
     # Everything every channel will show: the frozen content (with what publishing added:
     # the correction's reason, shown on the web page), the board's text layer, and each
     # group's message as the renderers join and cut it.
@@ -232,12 +236,6 @@ async def _targets_for(notice: Notice) -> list[int]:
     reached = await Delivery.filter(version__notice_id=notice.id).values_list(
         "target_id", flat=True)
     return sorted(set(active) | set(reached))
-
-
-async def _township_of(region: Region) -> Region:
-    if region.level == "township" or region.parent_id is None:
-        return region
-    return await Region.get(id=region.parent_id)
 
 
 async def _free_code(digest: str) -> str:

@@ -19,7 +19,14 @@ class ObjectionStatus(StrEnum):
 
 class Objection(Model):
     id = fields.IntField(primary_key=True)
-    number = fields.CharField(max_length=12, unique=True)   # what the villager quotes: Y2026000123
+    # The staff's reference (Y2026000123): in sequence, so it opens nothing by itself; a
+    # correction's reason quotes it in public.
+    number = fields.CharField(max_length=12, unique=True)
+    # SHA-256 of the villager's receipt (80 random bits, shown once when filed): the only
+    # key to the objection's page. Null for objections filed before receipts existed.
+    receipt_sha256 = fields.CharField(max_length=64, unique=True, null=True)
+    # Keyed hash of the official-account follower who filed it: 查询 answers only them.
+    openid_hash = fields.CharField(max_length=64, default="", db_index=True)
     version: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "notices.NoticeVersion", related_name="objections", on_delete=fields.RESTRICT
     )
@@ -42,3 +49,15 @@ class Objection(Model):
     class Meta:
         table = "objection"
         indexes = (("status", "due_on"),)
+
+
+class ObjectionRate(Model):
+    """How many objections one client (a web address or a follower, as a keyed hash) filed
+    in its current window: in the database, so every web process counts the same."""
+
+    key = fields.CharField(max_length=80, primary_key=True)
+    window_start = fields.DatetimeField(db_index=True)
+    count = fields.IntField(default=0)
+
+    class Meta:
+        table = "objection_rate"

@@ -17,6 +17,7 @@ from notices.files import FileStore
 from notices.fingerprint import normalize_code
 from notices.kinds.general import pictures_of, read_pictures
 from notices.models import VersionStatus
+from notices.objections import receipts
 from notices.objections import services as objections
 from notices.privacy.cipher import SensitiveCipher
 from notices.privacy.retention import is_personal_list, taken_down, where_to_ask
@@ -25,6 +26,7 @@ from notices.public import verification
 from notices.render.images import online_pdf_file
 from notices.versions import find_version
 from notices.web.responses import dumps_json, render
+from notices.web.session import client_address
 from villages.errors import InvalidInput, NotFound
 
 STORE = web.AppKey("file_store", FileStore)
@@ -45,7 +47,7 @@ def setup(app: web.Application, runtime: Any) -> None:
     app.router.add_get("/n/{code}", notice, name="notice")
     app.router.add_get("/n/{code}/p/{sha256}", notice_picture, name="notice_picture")
     app.router.add_post("/n/{code}/objection", objection_submit, name="objection_submit")
-    app.router.add_get("/o/{number}", objection_status, name="objection_status")
+    app.router.add_get("/o/{receipt}", objection_status, name="objection_status")
     app.router.add_get("/check/{code}", consistency, name="consistency")
     app.router.add_get("/api/verify/{code}", verify_api, name="verify_api")
     app.router.add_get("/healthz", healthz)
@@ -98,16 +100,26 @@ async def objection_submit(request: web.Request) -> web.Response:
     if (request.content_length or 0) > _FORM_LIMIT:
         raise InvalidInput("提交的内容太长了")
     form = await request.post()
-    objection = await objections.raise_objection(
+    filed = await objections.raise_objection(
         request.match_info["code"], str(form.get("text", "")), str(form.get("contact", "")),
-        channel="web", cipher=request.app[CIPHER], today=today_in_china())
-    return render("objection.html", {"view": await objections.lookup(objection.number),
-                                     "just_raised": True})
+        channel="web", cipher=request.app[CIPHER], today=today_in_china(),
+        client_address=client_address(request))
+    await filed.objection.fetch_related("version")
+    page = {"view": await receipts.view_of(filed.objection), "just_raised": True,
+            "receipt": filed.receipt_text, "receipt_url": f"/o/{filed.receipt}"}
+    return _private(render("objection.html", page))
 
 
 async def objection_status(request: web.Request) -> web.Response:
-    view = await objections.lookup(request.match_info["number"])
-    return render("objection.html", {"view": view, "just_raised": False})
+    view = await receipts.lookup(request.match_info["receipt"])
+    return _private(render("objection.html", {"view": view, "just_raised": False}))
+
+
+def _private(response: web.Response) -> web.Response:
+    """The receipt is in the page and its address: keep both out of caches and Referers."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 async def notice_pdf(request: web.Request) -> web.StreamResponse:

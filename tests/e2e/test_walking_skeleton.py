@@ -19,6 +19,7 @@ from bot.fake_wechat import FAKE_STATE
 from bot.settings import load_config, load_secrets
 from notices.delivery.forward_pack import pack_key, sign
 from notices.models import Delivery, DeliveryState, NoticeVersion
+from tests.builders import make_id
 from villages.models import ChannelKind
 
 
@@ -71,12 +72,22 @@ def test_an_objection_by_phone_is_recorded_listed_and_answered(demo_env, capsys)
     capsys.readouterr()
     assert main(["notice", "show", "1", "--json"]) == 0
     code = json.loads(capsys.readouterr().out)["verify_code"]
-    assert main(["objection", "add", code, "--text", "我家面积是8亩，公示7亩",
+    id_number = make_id()   # what a villager typed into the objection, in full
+    assert main(["objection", "add", code, "--text", f"我家面积是8亩，公示7亩，身份证{id_number}",
                  "--contact", "139 1234 5678", "--json"]) == 0
-    number = json.loads(capsys.readouterr().out)["number"]
+    added = json.loads(capsys.readouterr().out)
+    number = added["number"]
+    assert len(added["receipt"]) == 19 and added["url"].endswith(added["receipt"].replace("-", ""))
     assert main(["objection", "list", "--village", "419901100201", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [o["number"] for o in listed] == [number] and "13912345678" not in json.dumps(listed)
+    assert id_number not in json.dumps(listed) and id_number[-4:] in listed[0]["text"]
+    assert main(["objection", "list"]) == 0
+    assert id_number not in capsys.readouterr().out
+    assert main(["objection", "reveal", number, "--reason", "电话答复村民",
+                 "--as", "clerk100"]) == 0
+    revealed = capsys.readouterr().out
+    assert id_number in revealed and "13912345678" in revealed
     assert main(["objection", "answer", number, "--text", "已到田里复核，面积7亩无误",
                  "--outcome", "not_upheld", "--as", "reviewer100"]) == 0
     assert "已答复" in capsys.readouterr().out

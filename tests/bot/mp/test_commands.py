@@ -12,7 +12,9 @@ from notices.ledgers.models import PayoutRow
 from notices.lifecycle import corrections
 from notices.lifecycle import workflow as lifecycle
 from notices.models import NoticeKind, NoticeVersion
+from notices.objections import services as objections
 from notices.objections.models import Objection
+from notices.objections.rate_limits import MP_LIMIT
 from tests.bot.mp.test_callback import post_plain, reply_fields, say, text_xml
 from tests.notices.lifecycle.test_workflow import _publish_all, _setup
 from villages import services as villages
@@ -107,7 +109,35 @@ async def test_an_objection_through_the_account_and_its_lookup(client, db, publi
     assert objection.number in answer and PHONE not in answer
     status = await say(client, db, f"查询 {objection.number.lower()}")
     assert "处理中" in status and code in status and PHONE not in status
-    assert "没有编号" in await say(client, db, "查询 Y2026999999")
+    assert "处理中" in await say(client, db, "查询")   # bare: the follower's own objections
+    assert "没有找到" in await say(client, db, "查询 Y2026999999")
+
+
+async def test_only_the_follower_who_filed_an_objection_can_look_it_up(client, db, published):
+    clerk, *_, version = published
+    await say(client, db, f"异议 {version.verify_code} {PHONE} 我家承包面积是8亩，公示只有7亩")
+    objection = await Objection.get()
+    await objections.answer(objection.number, clerk, "已电话答复，面积以实测为准", "answered")
+    mine = await say(client, db, f"查询 {objection.number}")
+    assert "已答复" in mine and "已直接答复您本人" in mine
+    assert "面积以实测为准" not in mine   # a private answer is given by phone, not here
+    stranger = "o_someone_else"
+    for asked in (f"查询 {objection.number}", f"查询 {objection.number[:-1]}2", "查询"):
+        reply = await say(client, db, asked, openid=stranger)
+        assert "已答复" not in reply and "处理中" not in reply and objection.number not in reply
+
+
+async def test_one_follower_is_limited_with_a_chinese_message(client, db, published):
+    *_, version = published
+    for index in range(MP_LIMIT.count):
+        reply = await say(client, db, f"异议 {version.verify_code} {PHONE} 面积不对第{index}次")
+        assert "已收到" in reply
+    reply = await say(client, db, f"异议 {version.verify_code} {PHONE} 面积还是不对")
+    assert "一小时内已提交5条" in reply
+    assert await Objection.all().count() == MP_LIMIT.count
+    reply = await say(client, db, f"异议 {version.verify_code} {PHONE} 邻居家的事",
+                      openid="o_neighbour")
+    assert "已收到" in reply
 
 
 async def test_an_objection_without_a_phone_explains_the_format(client, db, published):

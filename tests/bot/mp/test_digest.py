@@ -17,13 +17,21 @@ from bot.runtime import Runtime
 from bot.settings import Config
 from bot.wechat.mp_client import OfficialAccountClient
 from notices.clock import CHINA
+from notices.county.settings import set_setting
 from notices.delivery import digest as digests
 from notices.delivery.consistency import consistency_matrix
 from notices.delivery.mp_models import DigestMode, DigestState, MpDigest, MpDigestItem
 from notices.ledgers.payouts.services import import_payouts
 from notices.lifecycle import workflow as lifecycle
 from notices.models import Notice
-from tests.builders import TOWNSHIP, create_county, create_staff, payout_csv
+from tests.builders import (
+    COUNTY,
+    OTHER_TOWNSHIP,
+    TOWNSHIP,
+    create_county,
+    create_staff,
+    payout_csv,
+)
 from villages.errors import CheckFailed
 from villages.models import Role
 
@@ -225,6 +233,21 @@ async def test_a_privacy_hit_stops_the_digest_with_the_place(world: World) -> No
     digest = await MpDigest.get()
     assert digest.state == DigestState.FAILED and "日报正文" in digest.last_error
     assert world.fake.mp.publications == []
+
+
+async def test_the_digest_lets_through_only_the_listed_townships_phones(runtime: Runtime) -> None:
+    await publish_payouts(runtime)   # 城关镇's notices only
+    admin = await create_staff("countyadmin", Role.COUNTY_ADMIN, COUNTY)
+    mobile = "13937612345"
+    await set_setting(f"supervision_phone.{OTHER_TOWNSHIP}", mobile, admin, office_mobile=True)
+    now = datetime.now(CHINA) + timedelta(minutes=1)
+    url = f"http://cunwu.test/{mobile}"   # the number appears in every link of the article
+    digest = await digests.ensure_digest(now.date(), now, public_url=url,
+                                         account_type="subscription")
+    assert digest is not None and digest.state == DigestState.FAILED   # 柳河镇's number
+    await set_setting(f"supervision_phone.{TOWNSHIP}", mobile, admin, office_mobile=True)
+    retried = await digests.retry_failed(now.date(), now, public_url=url, actor="countyadmin")
+    assert retried.state == DigestState.PENDING
 
 
 async def test_the_consistency_matrix_shows_the_digest(world: World) -> None:

@@ -41,9 +41,9 @@ async def _payout_objection(runtime, start: date | None = None):
     village = next(n for n in notices if n.kind == NoticeKind.PAYOUT_VILLAGE
                    and n.draft_content["region"]["name"] == "东湖村")
     version = await NoticeVersion.get(notice_id=village.id)
-    objection = await objections.raise_objection(
+    objection = (await objections.raise_objection(
         version.verify_code, "李秀英家面积是3.60亩，公示只有3.50亩", CONTACT, channel="web",
-        cipher=runtime.cipher, today=start or today_in_china())
+        cipher=runtime.cipher, today=start or today_in_china())).objection
     return clerk, reviewer, village, version, objection
 
 
@@ -98,9 +98,9 @@ async def test_a_general_notice_is_corrected_from_the_new_yaml_in_the_same_step(
     notice = await create_general_notice(
         load_notice_yaml(_write(tmp_path, YAML.format(region=VILLAGE_A))), clerk, runtime.store)
     version = await _publish(notice, clerk, reviewer, runtime)
-    objection = await objections.raise_objection(
+    objection = (await objections.raise_objection(
         version.verify_code, "缴费标准写错了吧，应是420元", CONTACT, channel="web",
-        cipher=runtime.cipher, today=today_in_china())
+        cipher=runtime.cipher, today=today_in_china())).objection
     with pytest.raises(InvalidInput) as caught:
         await uphold(objection.number, clerk, "属实，已更正", correct=True)
     assert "--file" in caught.value.message

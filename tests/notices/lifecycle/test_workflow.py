@@ -24,7 +24,7 @@ from tests.builders import (
 )
 from villages import services as villages
 from villages.errors import CheckFailed, Forbidden, InvalidInput
-from villages.models import Role
+from villages.models import Region, Role
 
 pytestmark = pytest.mark.storage
 
@@ -189,3 +189,20 @@ async def test_a_name_the_font_cannot_print_blocks_publication_with_a_message(ru
         await lifecycle.publish(village, reviewer, runtime.publish_context())
     assert await NoticeVersion.filter(notice_id=village.id).count() == 0
     assert await Delivery.all().count() == 0
+
+
+async def test_publishing_without_a_supervision_phone_is_refused_naming_the_township(runtime):
+    clerk, reviewer, summary = await _setup(runtime)
+    await Region.filter(code=TOWNSHIP).update(supervision_phone="")
+    notices = await lifecycle.create_payout_notices(summary.batch_id, clerk)
+    notice = notices[0]
+    await lifecycle.submit(notice, clerk)
+    await lifecycle.approve(notice, reviewer)
+    with pytest.raises(CheckFailed) as caught:
+        await lifecycle.publish(notice, reviewer, runtime.publish_context())
+    assert "城关镇还没有设置监督电话" in caught.value.message
+    assert caught.value.details["check"] == "supervision_phone"
+    assert await NoticeVersion.all().count() == 0 and await Delivery.all().count() == 0
+    await Region.filter(code=TOWNSHIP).update(supervision_phone="0376-7712345")
+    version = await lifecycle.publish(notice, reviewer, runtime.publish_context())
+    assert version.content["supervision_phone"] == "0376-7712345"

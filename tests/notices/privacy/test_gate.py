@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from notices.county.settings import set_setting
 from notices.lifecycle import workflow as lifecycle
 from notices.models import NoticeVersion
 from notices.privacy.gate import (
@@ -17,10 +18,10 @@ from notices.privacy.gate import (
 )
 from pdf import NoticeDoc, PayoutLine, render_notice
 from pdf.samples import sample_notice
-from tests.builders import make_id
+from tests.builders import COUNTY, TOWNSHIP, create_staff, make_id
 from tests.notices.lifecycle.test_workflow import _publish_all, _setup
 from villages.errors import CheckFailed
-from villages.models import Region
+from villages.models import Role
 
 MOBILE = "13812345678"
 
@@ -55,8 +56,8 @@ def test_the_pdf_text_layer_and_the_group_message_are_scanned():
 @pytest.mark.storage
 async def test_a_mobile_used_as_the_official_supervision_phone_may_be_printed(runtime):
     clerk, reviewer, summary = await _setup(runtime)
-    await Region.filter(code="419901100000").update(supervision_phone=f"{MOBILE[:3]} "
-                                                                      f"{MOBILE[3:]}")
+    admin = await create_staff("countyadmin", Role.COUNTY_ADMIN, COUNTY)
+    await set_setting(f"supervision_phone.{TOWNSHIP}", MOBILE, admin, office_mobile=True)
     notices = await lifecycle.create_payout_notices(summary.batch_id, clerk)
     await _publish_all(notices, clerk, reviewer, runtime)
     assert await NoticeVersion.all().count() == 3
