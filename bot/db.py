@@ -63,6 +63,19 @@ async def open_database(database_url: str, *, run_migrations: bool = True) -> No
         await migrate(config=config)
         await Tortoise.close_connections()
         await Tortoise.init(config=config)
+    if run_migrations:
+        await _seed_catalog_if_empty()
+
+
+async def _seed_catalog_if_empty() -> None:
+    """Every command, the server and the import paths need the standard catalog; a fresh
+    database gets it here, wherever it is first opened (not only by `cunwu init`)."""
+    from notices.kinds.catalog_models import CatalogItem  # registered by Tortoise.init above
+
+    if not await CatalogItem.exists():
+        from notices.kinds.catalog import seed_catalog
+
+        await seed_catalog()
 
 
 async def close_database() -> None:
