@@ -8,6 +8,7 @@ import gc
 import json
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -33,6 +34,8 @@ from villages.models import ChannelKind, ChannelTarget
 log = logging.getLogger("cunwu.app")
 RUNTIME = web.AppKey("runtime", Runtime)
 WORKER = web.AppKey("worker", DeliveryWorker)
+#: The fake WeChat's state in fake mode (a FakeWeChatState, imported only in that mode).
+FAKE_WECHAT: web.AppKey[Any] = web.AppKey("fake_wechat")
 
 
 class PathOnlyAccessLogger(AbstractAccessLogger):
@@ -89,6 +92,7 @@ def create_app(config: Config, *, with_worker: bool = True,
         from bot.fake_wechat import FAKE_STATE, create_fake_wechat_app
         fake = create_fake_wechat_app()
         app.add_subapp("/_fake/wechat", fake)
+        app[FAKE_WECHAT] = fake[FAKE_STATE]
 
         async def register_robots(app: web.Application) -> AsyncIterator[None]:
             # In the fake world every registered robot exists, as if its cadre made it.
