@@ -49,7 +49,7 @@ async def test_only_a_failed_delivery_of_a_standing_version_is_resent(wecom: WeC
     await _run(wecom)
     clerk = await villages.get_staff("clerk")
     delivered = await _robot_delivery()
-    with pytest.raises(Conflict, match="已送达.*只有发送失败"):
+    with pytest.raises(Conflict, match=r"已送达.*只有发送失败"):
         await targets.resend(delivered.id, clerk)
     # Failed, but the version was withdrawn since: re-sending would spread what no longer stands.
     await Delivery.filter(id=delivered.id).update(state=DeliveryState.FAILED)
@@ -97,7 +97,8 @@ async def test_a_disabled_target_gets_nothing_more_until_registered_again(wecom:
     await _run(wecom)
     assert wecom.state.messages(ROBOT_KEY) == []
     delivery = await _robot_delivery()
-    assert delivery.state == DeliveryState.FAILED and delivery.last_error == "投递目标已停用，不再发送"
+    assert delivery.state == DeliveryState.FAILED
+    assert delivery.last_error == "投递目标已停用，不再发送"
     [row] = [r for r in await targets.list_targets(VILLAGE_A) if r.id == robot.id]
     assert (row.active, row.failed, row.kind) == (False, 1, "群机器人")
     assert ROBOT_KEY not in str(row.as_dict())  # a robot key is a credential
