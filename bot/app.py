@@ -103,8 +103,8 @@ def create_app(config: Config, *, with_worker: bool = True,
             state.add_corp(config.wecom_corpid, config.wecom_secret)
             for target in await ChannelTarget.filter(kind=ChannelKind.WECOM_CUSTOMER_GROUP,
                                                      active=True):
-                state.groups.add_member(target.address, [f"wr{target.address}-{n}"
-                                                         for n in (1, 2)])
+                state.groups.add_member(target.address, _demo_chats(target.address))
+            state.groups.member_source = _registered_cadre_chats
             yield
 
         app.cleanup_ctx.append(register_robots)
@@ -133,6 +133,17 @@ async def _registered_robot_name(key: str) -> str | None:
     target = await ChannelTarget.get_or_none(kind=ChannelKind.WECOM_ROBOT, address=key,
                                              active=True)
     return None if target is None else target.name
+
+
+def _demo_chats(userid: str) -> list[str]:
+    return [f"wr{userid}-{n}" for n in (1, 2)]  # two customer groups per demo cadre
+
+
+async def _registered_cadre_chats(userid: str) -> list[str] | None:
+    """Likewise a cadre whose customer groups were registered after start-up."""
+    known = await ChannelTarget.exists(kind=ChannelKind.WECOM_CUSTOMER_GROUP, address=userid,
+                                       active=True)
+    return _demo_chats(userid) if known else None
 
 
 async def _freeze_heap(app: web.Application) -> None:

@@ -15,6 +15,7 @@ from notices.models import Delivery, DeliveryState
 from tests.bot.worker.wecom_env import publish_county
 from tests.builders import VILLAGE_A
 from villages import services as villages
+from villages.group_targets import add_customer_group
 
 pytestmark = pytest.mark.storage
 NEW_KEY = "robot-key-added-while-running"
@@ -45,3 +46,25 @@ async def test_a_robot_added_while_the_server_runs_gets_its_messages(runtime):
     assert [m.msgtype for m in state.messages(NEW_KEY)] == ["markdown", "file", "image"]
     # A key nobody registered is still a stranger to the fake, as to the platform.
     assert not await state.knows_robot("never-registered")
+
+
+async def test_a_customer_group_added_while_the_server_runs_gets_its_task(runtime):
+    await publish_county(runtime)
+    app = create_app(runtime.config, with_worker=False, open_db=False)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        target = await add_customer_group(VILLAGE_A, "李主任的东湖村村民客户群", "li.zhuren")
+        await targets.send_current(await targets.targets_named(str(target.id)),
+                                   await villages.get_staff("clerk"))
+        base = str(server.make_url("/_fake/wechat")).rstrip("/")
+        live = replace(runtime, config=replace(runtime.config, wecom_api_base=base))
+        async with aiohttp.ClientSession() as session:
+            worker = build_worker(live, session)
+            while await worker.run_once():
+                pass
+    finally:
+        await server.close()
+    delivery = await Delivery.get(target_id=target.id)
+    assert delivery.state == DeliveryState.AWAITING_CONFIRMATION, delivery.last_error
+    assert len(app[FAKE_WECHAT].groups.tasks_of("li.zhuren")) == 1
