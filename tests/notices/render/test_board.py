@@ -43,3 +43,4 @@ async def test_the_correction_banner_says_why(runtime):
     second = await NoticeVersion.get(notice_id=donghu.id, number=2)
     text = _text(runtime.store.read(second.pdf_file))
     assert "更正：本公示替代核验码" in text and f"更正原因：{REASON}" in text
+
