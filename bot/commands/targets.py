@@ -13,7 +13,7 @@ from villages import services as villages
 
 async def robot_list(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config):
-        rows = await targets.list_targets(args.region.strip())
+        rows = await targets.list_targets(args.region)
     lines = [f"{r.id:>4}  {r.village}（{r.village_code}） {r.kind} {r.name} {r.address}"
              f"{'' if r.active else '  【已停用】'}"
              + (f"  失败 {r.failed} 条" if r.failed else "")

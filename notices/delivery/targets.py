@@ -21,6 +21,7 @@ from notices.models import (
     NoticeVersion,
     VersionStatus,
 )
+from villages.codes import prefix_of
 from villages.errors import Conflict, InvalidInput, NotFound
 from villages.models import ChannelKind, ChannelTarget, Level, Region, Role, Staff
 from villages.services import check_in_scope, check_role, get_region, redact
@@ -52,8 +53,14 @@ class TargetRow:
         return dict(self.__dict__)
 
 
+#: Ids are database integers; anything outside them names nothing (and must not reach the
+#: driver, which raises on an integer wider than 64 bits).
+_MAX_ID = 2**63 - 1
+
+
 async def _target(target_id: int) -> ChannelTarget:
-    target = await ChannelTarget.get_or_none(id=target_id).prefetch_related("region")
+    target = (await ChannelTarget.get_or_none(id=target_id).prefetch_related("region")
+              if 0 < target_id <= _MAX_ID else None)
     if target is None:
         raise NotFound(f"没有编号为 {target_id} 的投递目标；用 cunwu robot list 查看")
     return target
@@ -67,8 +74,8 @@ async def _check_may_act(actor: Staff, region: Region) -> None:
 async def resend(delivery_id: int, actor: Staff) -> Delivery:
     """Put a failed delivery back in the queue with fresh attempts. Messages the platform
     already accepted (``steps_done``) are not sent again."""
-    delivery = await Delivery.get_or_none(id=delivery_id).prefetch_related(
-        "target__region", "version")
+    delivery = (await Delivery.get_or_none(id=delivery_id).prefetch_related(
+        "target__region", "version") if 0 < delivery_id <= _MAX_ID else None)
     if delivery is None:
         raise NotFound(f"没有编号为 {delivery_id} 的投递")
     await _check_may_act(actor, delivery.target.region)
@@ -151,9 +158,10 @@ async def disable_target(target_id: int, actor: Staff) -> tuple[ChannelTarget, i
     return target, stopped
 
 
-async def list_targets(prefix: str = "") -> list[TargetRow]:
-    """Every delivery target (of villages whose code starts with ``prefix``), with how many
-    of its deliveries failed and how many wait in the queue."""
+async def list_targets(region_code: str = "") -> list[TargetRow]:
+    """Every delivery target (under the region ``region_code``, any level; empty: all), with
+    how many of its deliveries failed and how many wait in the queue."""
+    prefix = prefix_of(region_code.strip()) if region_code.strip() else ""
     targets = await ChannelTarget.filter(region__code__startswith=prefix).prefetch_related(
         "region").order_by("region_id", "id")
     rows = []

@@ -126,3 +126,22 @@ async def test_unknown_targets_and_non_villages_are_named(wecom: WeComEnv):
     with pytest.raises(InvalidInput, match="不是村"):
         await targets.targets_named("419901100000")
     assert await targets.targets_named(VILLAGE_B) == []  # 西岗村 has no target
+
+
+async def test_ids_beyond_any_database_integer_name_nothing(wecom: WeComEnv):
+    await publish_county(wecom.runtime)
+    clerk = await villages.get_staff("clerk")
+    for huge in (2**64, -(2**64), 0, -1):
+        with pytest.raises(NotFound):
+            await targets.resend(huge, clerk)
+        with pytest.raises(NotFound):
+            await targets.disable_target(huge, clerk)
+
+
+async def test_targets_are_listed_under_a_township_or_county_code(wecom: WeComEnv):
+    await publish_county(wecom.runtime)
+    township = await targets.list_targets("419901100000")
+    assert {r.village for r in township} == {"东湖村"} and len(township) == 3
+    assert await targets.list_targets("419901101000") == []  # 柳河镇 has none
+    with pytest.raises(InvalidInput):
+        await targets.list_targets("4199%")
