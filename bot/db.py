@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -73,9 +74,13 @@ async def _seed_catalog_if_empty() -> None:
     from notices.kinds.catalog_models import CatalogItem  # registered by Tortoise.init above
 
     if not await CatalogItem.exists():
+        from tortoise.exceptions import IntegrityError
+
         from notices.kinds.catalog import seed_catalog
 
-        await seed_catalog()
+        # Several processes started on one new database: one of them seeds it.
+        with contextlib.suppress(IntegrityError):
+            await seed_catalog()
 
 
 async def close_database() -> None:
