@@ -40,18 +40,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_starts_with_the_shipped_env_file(tmp_path: Path):
-    # Only what a test machine lacks changes: the data folder and the database server.
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("CUNWU_")},
-           **read_env_file(EXAMPLE), "CUNWU_HOME": str(tmp_path),
-           "CUNWU_DATABASE_URL": f"sqlite://{tmp_path / 'cunwu.sqlite3'}",
-           "CUNWU_DIGEST_TIME": "off"}
-    port = _free_port()
+def _serve_briefly(env: dict[str, str], port: int) -> tuple[bytes, str]:
+    """Start `cunwu serve --port PORT`, wait for /healthz; (its body, what serve printed)."""
     server = subprocess.Popen(
         [sys.executable, "-m", "bot.cli.main", "serve", "--port", str(port), "--no-worker"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    body = b""
     try:
-        body = b""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and server.poll() is None:
             try:
@@ -60,8 +55,29 @@ def test_serve_starts_with_the_shipped_env_file(tmp_path: Path):
                     break
             except OSError:
                 time.sleep(0.3)
-        assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
-        assert b'"ok": true' in body
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        output, _ = server.communicate(timeout=20)
+    return body, output.decode("utf-8", "replace")
+
+
+def _clean_env(tmp_path: Path) -> dict[str, str]:
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("CUNWU_")},
+            "CUNWU_HOME": str(tmp_path), "CUNWU_DIGEST_TIME": "off",
+            "CUNWU_DATABASE_URL": f"sqlite://{tmp_path / 'cunwu.sqlite3'}"}
+
+
+def test_serve_starts_with_the_shipped_env_file(tmp_path: Path):
+    # Only what a test machine lacks changes: the data folder and the database server.
+    env = {**read_env_file(EXAMPLE), **_clean_env(tmp_path)}
+    body, output = _serve_briefly(env, _free_port())
+    assert b'"ok": true' in body, output
+    assert "links point to https://cunwu.example.gov.cn/" in output
+
+
+def test_serve_port_moves_links_and_the_fake_wechat_with_it(tmp_path: Path):
+    port = _free_port()
+    body, output = _serve_briefly(_clean_env(tmp_path), port)
+    assert b'"ok": true' in body, output
+    assert f"links point to http://127.0.0.1:{port}/" in output
+    assert f"fake WeChat: http://127.0.0.1:{port}/dev/wechat" in output
