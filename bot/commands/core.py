@@ -78,8 +78,10 @@ async def worker(args: argparse.Namespace, config: Config) -> Outcome | None:
 
 
 async def settings(args: argparse.Namespace, config: Config) -> Outcome:
-    rows = [{"name": s.name, "value": os.environ.get(s.name, s.default), "default": s.default,
-             "help": s.help} for s in SETTINGS]
+    # A setting left empty on purpose says what it follows; show what it came to.
+    derived = {"CUNWU_PUBLIC_URL": config.public_url}
+    rows = [{"name": s.name, "value": os.environ.get(s.name, s.default) or derived.get(s.name, ""),
+             "default": s.default, "help": s.help} for s in SETTINGS]
     text = "\n".join(f"{r['name']}={r['value']}\n    {r['help']}" for r in rows)
     return rows, text
 

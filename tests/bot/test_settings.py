@@ -60,3 +60,15 @@ def test_a_public_url_names_the_address_and_the_fake_follows_it():
 def test_an_address_that_cannot_work_is_refused(name, value):
     with pytest.raises(ValueError, match=name):
         load_config({name: value})
+
+
+def test_cunwu_settings_shows_the_address_links_will_use(monkeypatch, capsys, tmp_path):
+    import json
+
+    from bot.cli.main import main
+    monkeypatch.setenv("CUNWU_HOME", str(tmp_path))
+    monkeypatch.setenv("CUNWU_PORT", "18080")
+    monkeypatch.delenv("CUNWU_PUBLIC_URL", raising=False)
+    assert main(["settings", "--json"]) == 0
+    rows = {r["name"]: r["value"] for r in json.loads(capsys.readouterr().out)}
+    assert rows["CUNWU_PUBLIC_URL"] == "http://127.0.0.1:18080"
