@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import json
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -22,6 +24,8 @@ from bot.wechat.customer_group import CustomerGroupClient
 from bot.wechat.robot import WeComRobotClient
 from bot.wechat.wecom_api import WeComApi
 from bot.worker import DeliveryWorker
+from notices.clock import now_in_china
+from notices.delivery import outbox
 from notices.delivery.forward_pack import pack_key
 from notices.web import console_views, forward_views, import_api, print_views, withdrawal_views
 from notices.web import public_views as notice_views
@@ -31,6 +35,8 @@ from villages.models import ChannelKind, ChannelTarget
 log = logging.getLogger("cunwu.app")
 RUNTIME = web.AppKey("runtime", Runtime)
 WORKER = web.AppKey("worker", DeliveryWorker)
+#: The fake WeChat's state in fake mode (a FakeWeChatState, imported only in that mode).
+FAKE_WECHAT: web.AppKey[Any] = web.AppKey("fake_wechat")
 
 
 class PathOnlyAccessLogger(AbstractAccessLogger):
@@ -74,6 +80,7 @@ def create_app(config: Config, *, with_worker: bool = True,
     import_api.setup(app, runtime)  # /api/import/payouts, /api/import/finance
     console_views.setup(app, runtime)  # /console: the clerk's import console
     print_views.setup(app)  # /console/print/<code>.pdf: the full-name board, staff only
+    app.router.add_get("/healthz", healthz)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         await open_database(config.database_url)
@@ -87,17 +94,19 @@ def create_app(config: Config, *, with_worker: bool = True,
         from bot.fake_wechat import FAKE_STATE, create_fake_wechat_app
         fake = create_fake_wechat_app()
         app.add_subapp("/_fake/wechat", fake)
+        app[FAKE_WECHAT] = fake[FAKE_STATE]
 
         async def register_robots(app: web.Application) -> AsyncIterator[None]:
             # In the fake world every registered robot exists, as if its cadre made it.
             state = fake[FAKE_STATE]
             for target in await ChannelTarget.filter(kind=ChannelKind.WECOM_ROBOT, active=True):
                 state.add_robot(target.address, target.name)
+            state.robot_source = _registered_robot_name
             state.add_corp(config.wecom_corpid, config.wecom_secret)
             for target in await ChannelTarget.filter(kind=ChannelKind.WECOM_CUSTOMER_GROUP,
                                                      active=True):
-                state.groups.add_member(target.address, [f"wr{target.address}-{n}"
-                                                         for n in (1, 2)])
+                state.groups.add_member(target.address, _demo_chats(target.address))
+            state.groups.member_source = _registered_cadre_chats
             yield
 
         app.cleanup_ctx.append(register_robots)
@@ -123,12 +132,53 @@ def create_app(config: Config, *, with_worker: bool = True,
     return app
 
 
+async def _registered_robot_name(key: str) -> str | None:
+    """The fake's robots follow the database: one registered later is known at first use."""
+    target = await ChannelTarget.get_or_none(kind=ChannelKind.WECOM_ROBOT, address=key,
+                                             active=True)
+    return None if target is None else target.name
+
+
+def _demo_chats(userid: str) -> list[str]:
+    return [f"wr{userid}-{n}" for n in (1, 2)]  # two customer groups per demo cadre
+
+
+async def _registered_cadre_chats(userid: str) -> list[str] | None:
+    """Likewise a cadre whose customer groups were registered after start-up."""
+    known = await ChannelTarget.exists(kind=ChannelKind.WECOM_CUSTOMER_GROUP, address=userid,
+                                       active=True)
+    return _demo_chats(userid) if known else None
+
+
 async def _freeze_heap(app: web.Application) -> None:
     """Move everything alive after start-up (modules, ORM metadata, templates, migration
     state) out of the garbage collector's sight: otherwise each full collection walks it
     all again and stalls every request in flight by 100+ ms (measured in bench/)."""
     gc.collect()
     gc.freeze()
+
+
+HEALTH_QUERY_TIMEOUT_S = 3.0
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """For load balancers and monitoring: 200 when the database answers, 503 when it does
+    not; with the age of the oldest delivery still queued, so a stalled worker shows."""
+    try:
+        age = await asyncio.wait_for(outbox.oldest_queued_age_s(now_in_china()),
+                                     HEALTH_QUERY_TIMEOUT_S)
+    except Exception as exc:  # any driver's error, or no answer in time: not healthy
+        # The driver's message may carry the database URL (a password): log its type only.
+        log.warning("healthz: database did not answer (%s)", type(exc).__name__)
+        return web.json_response({"ok": False, "database": "数据库无响应"}, status=503,
+                                 dumps=_dumps)
+    return web.json_response({"ok": True, "database": "ok",
+                              "oldest_queued_delivery_s": None if age is None else round(age)},
+                             dumps=_dumps)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 async def _redirect_to_fake_dev(request: web.Request) -> web.StreamResponse:
@@ -139,7 +189,9 @@ def run_server(config: Config, *, host: str, port: int, with_worker: bool) -> No
     if with_worker and not config.is_sqlite:
         log.info("PostgreSQL: run `cunwu worker` processes for deliveries as well")
     app = create_app(config, with_worker=with_worker)
-    print(f"Cunwu 村务公开 serving on http://{host}:{port}/  "
-          f"(fake WeChat: http://{host}:{port}/dev/wechat)", flush=True)
+    fake = config.wechat_mode == "fake"
+    print(f"Cunwu 村务公开 serving on http://{host}:{port}/, links point to "
+          f"{config.public_url}/" + (f"  (fake WeChat: {config.public_url}/dev/wechat)"
+                                     if fake else ""), flush=True)
     web.run_app(app, host=host, port=port, access_log_class=PathOnlyAccessLogger,
                 print=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -63,6 +64,23 @@ async def open_database(database_url: str, *, run_migrations: bool = True) -> No
         await migrate(config=config)
         await Tortoise.close_connections()
         await Tortoise.init(config=config)
+    if run_migrations:
+        await _seed_catalog_if_empty()
+
+
+async def _seed_catalog_if_empty() -> None:
+    """Every command, the server and the import paths need the standard catalog; a fresh
+    database gets it here, wherever it is first opened (not only by `cunwu init`)."""
+    from notices.kinds.catalog_models import CatalogItem  # registered by Tortoise.init above
+
+    if not await CatalogItem.exists():
+        from tortoise.exceptions import IntegrityError
+
+        from notices.kinds.catalog import seed_catalog
+
+        # Several processes started on one new database: one of them seeds it.
+        with contextlib.suppress(IntegrityError):
+            await seed_catalog()
 
 
 async def close_database() -> None:

@@ -24,6 +24,7 @@ from typing import Any, NoReturn, TextIO
 
 from notices.files import FileStore
 from notices.fingerprint import format_code
+from notices.kinds.finance import is_finance
 from notices.ledgers.models import PayoutBatch
 from notices.models import Notice, NoticeKind, NoticeState, NoticeVersion, VersionStatus
 from notices.render.board import board_pdf
@@ -133,15 +134,26 @@ async def notice_pdf(notice: Notice, public_url: str, style: Style,
     """One notice in another layout: its current version re-rendered from the frozen content
     (same text, verify code and QR), or its draft with the watermark."""
     version = await NoticeVersion.filter(notice=notice).order_by("-number").first()
-    if store is not None and is_general(notice.draft_content):
-        return await _general_pdf(notice, version, public_url, style, store)
+    if store is not None and not _is_payout(notice.draft_content):
+        return await _stored_kind_pdf(notice, version, public_url, style, store)
     if version is None:
         return render_notice(draft_doc(notice), style=style), "草稿"
-    return render_notice(published_doc(version, public_url), style=style), f"v{version.number}"
+    return (render_notice(published_doc(version, public_url), style=style),
+            version_label(version))
 
 
-async def _general_pdf(notice: Notice, version: NoticeVersion | None, public_url: str,
-                       style: Style, store: FileStore) -> tuple[bytes, str]:
+def _is_payout(content: dict[str, Any]) -> bool:
+    return not (is_general(content) or is_finance(content))
+
+
+def version_label(version: NoticeVersion) -> str:
+    withdrawn = version.status == VersionStatus.WITHDRAWN
+    return f"v{version.number}" + ("（已撤回）" if withdrawn else "")
+
+
+async def _stored_kind_pdf(notice: Notice, version: NoticeVersion | None, public_url: str,
+                          style: Style, store: FileStore) -> tuple[bytes, str]:
+    """A finance or general notice: board_pdf draws every kind (pictures from the store)."""
     if version is None:
         return board_pdf(notice.draft_content, Publication(), store, draft=True,
                          style=style), "草稿"
@@ -149,7 +161,7 @@ async def _general_pdf(notice: Notice, version: NoticeVersion | None, public_url
     pub = publication_of(version.content, code, f"{public_url}/n/{code}")
     data = board_pdf(version.content, pub, store, draft=False, style=style,
                      withdrawn=version.status == VersionStatus.WITHDRAWN)
-    return data, f"v{version.number}"
+    return data, version_label(version)
 
 
 def usage_error(message: str) -> NoReturn:

@@ -29,8 +29,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CUNWU_DATABASE_URL", "",
             "Database URL; empty means sqlite://$CUNWU_HOME/cunwu.sqlite3. "
             "Use postgres://user@host:5432/db for scale."),
-    Setting("CUNWU_PUBLIC_URL", "http://127.0.0.1:8080",
-            "Address printed in QR codes and links (no trailing slash)."),
+    Setting("CUNWU_PUBLIC_URL", "",
+            "Address printed in QR codes and links (no trailing slash); empty means "
+            "http://CUNWU_HOST:CUNWU_PORT, and the fake WeChat's addresses follow it."),
     Setting("CUNWU_WECHAT", "fake", "fake: built-in fake WeChat server; live: the real platforms."),
     Setting("CUNWU_WECOM_API_BASE", "",
             "WeCom API base; empty means the fake server in fake mode, "
@@ -147,8 +148,10 @@ def load_config(env: dict[str, str] | None = None) -> Config:
     mode = _raw(env, "CUNWU_WECHAT")
     if mode not in ("fake", "live"):
         raise ValueError(f"CUNWU_WECHAT must be 'fake' or 'live', not {mode!r}")
-    public_url = _raw(env, "CUNWU_PUBLIC_URL").rstrip("/")
     port = _int(env, "CUNWU_PORT")
+    if not 0 < port < 65536:
+        raise ValueError(f"CUNWU_PORT must be a port number (1…65535), not {port}")
+    public_url = public_url_of(env, _raw(env, "CUNWU_HOST"), port)
     api_base = _raw(env, "CUNWU_WECOM_API_BASE")
     if not api_base:
         api_base = f"{public_url}/_fake/wechat" if mode == "fake" else "https://qyapi.weixin.qq.com"
@@ -182,6 +185,22 @@ def _demo(env: dict[str, str]) -> bool:
     if value not in ("0", "1"):
         raise ValueError(f"CUNWU_DEMO must be 0 or 1, not {value!r}")
     return value == "1"
+
+
+def public_url_of(env: dict[str, str], host: str, port: int) -> str:
+    """CUNWU_PUBLIC_URL, or where ``cunwu serve`` listens: one setting drives every address
+    (links, QR codes, the fake WeChat), so changing the port can't leave half of them behind."""
+    explicit = _raw(env, "CUNWU_PUBLIC_URL").rstrip("/")
+    if explicit:
+        if not explicit.startswith(("http://", "https://")):
+            raise ValueError(f"CUNWU_PUBLIC_URL must start with http:// or https://, "
+                             f"not {explicit!r}")
+        return explicit
+    # Listening on every interface: this machine itself is still reachable on loopback.
+    reachable = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    if ":" in reachable:  # an IPv6 address goes in brackets inside a URL
+        reachable = f"[{reachable}]"
+    return f"http://{reachable}:{port}"
 
 
 def _mp_api_settings(env: dict[str, str], mode: str, public_url: str) -> dict[str, str]:

@@ -35,6 +35,7 @@ from notices.delivery import outbox
 from notices.delivery.messages import Step, group_task_message, robot_steps, tells_wechat_groups
 from notices.delivery.models import CustomerGroupTask
 from notices.delivery.send_window import robot_bucket, take_slot
+from notices.delivery.targets import TARGET_DISABLED
 from notices.files import FileStore
 from notices.lifecycle.closing import close_expired
 from notices.models import Delivery, DeliveryPurpose, VersionStatus
@@ -131,6 +132,9 @@ class DeliveryWorker:
             # Corrected or withdrawn before it went out: sending it now would spread what
             # no longer stands (the correction or the withdrawal notice has its own row).
             await outbox.mark_failed(delivery, STALE_PUBLICATION)
+            return
+        if not target.active:  # disabled after this row was queued (a correction's reach)
+            await outbox.mark_failed(delivery, TARGET_DISABLED)
             return
         try:
             if target.kind == ChannelKind.WECOM_ROBOT:

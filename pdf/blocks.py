@@ -83,7 +83,9 @@ def title_block(doc: NoticeDoc, fonts: FontSet, style: Style) -> Block:
     if doc.withdrawn:
         banners.append("已撤回：本公示已撤回，不再有效，请以核验结果为准")
     if doc.correction_of:
-        banners.append(f"更正：本公示替代核验码 {clean_text(doc.correction_of).strip()} 的版本")
+        banner = f"更正：本公示替代核验码 {clean_text(doc.correction_of).strip()} 的版本"
+        reason = clean_text(doc.correction_reason).strip()
+        banners.append(f"{banner}。更正原因：{reason}" if reason else banner)
     for banner in banners:
         after = _paragraph(block, top - 5, banner, 14, 20, left + 8, width - 16, fonts,
                            bold=True)

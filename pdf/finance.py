@@ -92,7 +92,7 @@ def shell(doc: FinanceDoc) -> NoticeDoc:
         period_end=doc.period_end, supervision_phone=doc.supervision_phone,
         report_phone=doc.report_phone, verify_code=doc.verify_code, url=doc.url,
         issued_on=doc.issued_on, draft=doc.draft, correction_of=doc.correction_of,
-        withdrawn=doc.withdrawn,
+        correction_reason=doc.correction_reason, withdrawn=doc.withdrawn,
     )
 
 
@@ -109,7 +109,8 @@ def finance_texts(doc: FinanceDoc) -> Iterator[tuple[str, str]]:
     """Every untrusted text that will be printed, labelled for FontError messages."""
     yield from (("标题", doc.title), ("发布单位", doc.issuer), ("公示范围", doc.region_name),
                 ("说明", doc.intro), ("期间", doc.period_label),
-                ("监督电话", doc.supervision_phone), ("举报电话", doc.report_phone))
+                ("监督电话", doc.supervision_phone), ("举报电话", doc.report_phone),
+                ("更正原因", doc.correction_reason))
     if doc.review:
         yield from (("审核意见", doc.review.opinion), ("审核人", doc.review.reviewer))
     for n, line in enumerate(doc.lines, 1):

@@ -54,4 +54,5 @@ class FinanceDoc:
     issued_on: date | None = None
     draft: bool = False
     correction_of: str = ""
+    correction_reason: str = ""
     withdrawn: bool = False

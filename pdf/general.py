@@ -74,6 +74,7 @@ class GeneralDoc:
     issued_on: date | None = None
     draft: bool = False
     correction_of: str = ""
+    correction_reason: str = ""
     withdrawn: bool = False
 
     def frame(self) -> NoticeDoc:
@@ -84,7 +85,7 @@ class GeneralDoc:
             period_end=self.period_end, supervision_phone=self.supervision_phone,
             report_phone=self.report_phone, verify_code=self.verify_code, url=self.url,
             issued_on=self.issued_on, draft=self.draft, correction_of=self.correction_of,
-            withdrawn=self.withdrawn)
+            correction_reason=self.correction_reason, withdrawn=self.withdrawn)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ class Placed:
 def general_texts(doc: GeneralDoc) -> list[tuple[str, str]]:
     """Every untrusted text that will be printed, labelled for FontError messages."""
     texts = [("标题", doc.title), ("发布单位", doc.issuer), ("公示范围", doc.region_name),
-             ("监督电话", doc.supervision_phone), ("举报电话", doc.report_phone)]
+             ("监督电话", doc.supervision_phone), ("举报电话", doc.report_phone),
+             ("更正原因", doc.correction_reason)]
     for n, block in enumerate(doc.body, 1):
         if isinstance(block, Heading | Paragraph):
             texts.append((f"正文第{n}段", block.text))

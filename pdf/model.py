@@ -43,6 +43,7 @@ class NoticeDoc:
     issued_on: date | None = None
     draft: bool = False                 # diagonal 草稿 未经审核 watermark on every page
     correction_of: str = ""             # verify code of the superseded version -> 更正 banner
+    correction_reason: str = ""         # why it was corrected, printed in the 更正 banner
     withdrawn: bool = False             # 已撤回 stamp
     quantity_unit: str = ""             # e.g. "亩" for the quantity column header
     extra: dict[str, str] = field(default_factory=dict)  # future fields, ignored if unknown

@@ -165,9 +165,12 @@ async def add_robot(village_code: str, name: str, key: str) -> ChannelTarget:
     village = await get_region(village_code)
     if village.level != Level.VILLAGE:
         raise InvalidInput(f"{village.name} 不是村/社区，群机器人要挂在村上")
-    target, _ = await ChannelTarget.get_or_create(
+    target, created = await ChannelTarget.get_or_create(
         region=village, kind=ChannelKind.WECOM_ROBOT, address=key, defaults={"name": name}
     )
+    if not created and not target.active:  # registered again after `cunwu robot disable`
+        target.active = True
+        await target.save(update_fields=["active"])
     return target
 
 

@@ -24,6 +24,7 @@ from bot.cli.county import add_county_commands
 from bot.cli.ledgers import add_ledger_commands
 from bot.cli.mp import add_mp_commands
 from bot.cli.notices import add_notice_commands
+from bot.cli.targets import add_target_commands
 from bot.cli.wecom import add_wecom_commands
 
 Handler = Callable[[argparse.Namespace], Any]
@@ -81,13 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     json_arg(p)
     p.set_defaults(handler="bot.commands.staff:user_token")
 
-    robot = command_group(sub, "robot", "WeCom group robots of villages")
-    p = robot.add_parser("add", help="register a village's WeCom group robot webhook key")
-    p.add_argument("village", help="12-digit village code")
-    p.add_argument("--key", required=True, help="the webhook key (secret)")
-    p.add_argument("--name", required=True, help="group name, e.g. 东湖村村务工作群")
-    json_arg(p)
-    p.set_defaults(handler="bot.commands.core:robot_add")
+    add_target_commands(sub)
 
     p = sub.add_parser("render", help="write the board PDF of a notice, or of whole townships")
     which = p.add_mutually_exclusive_group(required=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.commands import Outcome
 from bot.runtime import ensure_admin, ensure_seed_data, opened
-from bot.settings import SETTINGS, Config
+from bot.settings import SETTINGS, Config, load_config
 from villages import services as villages
 from villages.errors import InvalidInput
 from villages.models import Region
@@ -50,8 +50,13 @@ def _safe_url(config: Config) -> str:
 
 def serve(args: argparse.Namespace, config: Config) -> None:
     from bot.app import run_server
-    run_server(config, host=args.host or config.host, port=args.port or config.port,
-               with_worker=not args.no_worker)
+    if args.host or args.port:
+        # --host/--port count as CUNWU_HOST/CUNWU_PORT, so links, QR codes and the fake
+        # WeChat follow them too (unless CUNWU_PUBLIC_URL names the address).
+        overrides = {"CUNWU_HOST": args.host or config.host,
+                     "CUNWU_PORT": str(args.port or config.port)}
+        config = load_config({**os.environ, **overrides})
+    run_server(config, host=config.host, port=config.port, with_worker=not args.no_worker)
 
 
 async def worker(args: argparse.Namespace, config: Config) -> Outcome | None:
@@ -72,8 +77,10 @@ async def worker(args: argparse.Namespace, config: Config) -> Outcome | None:
 
 
 async def settings(args: argparse.Namespace, config: Config) -> Outcome:
-    rows = [{"name": s.name, "value": os.environ.get(s.name, s.default), "default": s.default,
-             "help": s.help} for s in SETTINGS]
+    # A setting left empty on purpose says what it follows; show what it came to.
+    derived = {"CUNWU_PUBLIC_URL": config.public_url}
+    rows = [{"name": s.name, "value": os.environ.get(s.name, s.default) or derived.get(s.name, ""),
+             "default": s.default, "help": s.help} for s in SETTINGS]
     text = "\n".join(f"{r['name']}={r['value']}\n    {r['help']}" for r in rows)
     return rows, text
 
@@ -104,4 +111,6 @@ async def robot_add(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config):
         target = await villages.add_robot(args.village, args.name, args.key)
     out = {"id": target.id, "name": target.name, "key": villages.redact(target.address)}
-    return out, f"已登记群机器人 {target.name}"
+    return out, (f"已登记群机器人 {target.name}（目标编号 {target.id}）。正在公示的公示用 "
+                 f"cunwu robot send-current {target.id} 补发")
+

@@ -100,7 +100,8 @@ async def notice_show(args: argparse.Namespace, config: Config) -> Outcome:
                 "status": v.status.value, "fingerprint": v.fingerprint,
                 "period": [v.period_start.isoformat(), v.period_end.isoformat()],
                 "pdf": str(config.files_dir / v.pdf_file),
-                "deliveries": [{"channel": d.target.kind.value, "target": d.target.name,
+                "deliveries": [{"id": d.id, "channel": d.target.kind.value,
+                                "target": d.target.name,
                                 "state": d.state.value, "attempts": d.attempts,
                                 "last_error": d.last_error} for d in deliveries],
                 "board_postings": [
@@ -111,7 +112,8 @@ async def notice_show(args: argparse.Namespace, config: Config) -> Outcome:
             })
     text = (f"{row['id']} {row['title']} · {row['region']['name']} · {row['state']}\n"
             + "\n".join(f"  v{v['number']} {v['verify_code']} {v['status']} "
-                        + "，".join(f"{d['target']}:{d['state']}" for d in v["deliveries"])
+                        + "，".join(f"{d['target']}（投递{d['id']}）:{d['state']}"
+                                   for d in v["deliveries"])
                         for v in row["versions"]))
     return row, text
 

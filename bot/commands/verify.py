@@ -36,12 +36,18 @@ async def verify(args: argparse.Namespace, config: Config) -> tuple[Any, str]:
     c = describe(version, newer[0] if newer else None)
     text = f"{c.code}：{c.status_zh}（第{c.version}版）{c.title} · {c.region}"
     if c.superseded_by:
-        text += f"\n已被核验码 {c.superseded_by} 的版本更正"
-    if c.reason:
-        text += f"\n原因：{c.reason}"
+        text += f"\n已被核验码 {c.superseded_by} 的版本更正" + _because("更正", c.reason)
+    elif c.status == "withdrawn" and c.reason.strip():
+        text += f"\n撤回原因：{c.reason}"
+    if c.corrects:
+        text += f"\n本版更正了核验码 {c.corrects} 的版本" + _because("更正", c.correction_reason)
     if not c.intact:
         text += "\n警告：存档内容与发布时的指纹不符！"
     return c.as_dict(), text
+
+
+def _because(what: str, reason: str) -> str:
+    return f"，{what}原因：{reason}" if reason.strip() else ""
 
 
 async def _read(url: str, code: str) -> list[tuple[Any, ...]]:

@@ -23,7 +23,7 @@ is what the cadre's thumb does in WeCom; the dev page has a button for it.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,9 +54,21 @@ class FakeCustomerGroups:
         self.members: dict[str, list[str]] = {}  # userid -> chat_ids of their customer groups
         self.tasks: dict[str, GroupTask] = {}
         self.images: dict[str, tuple[bytes, float]] = {}
+        #: In the demo, whether a userid not seen yet is a registered cadre (the chat ids of
+        #: their groups), as ``FakeWeChatState.robot_source`` is for robots.
+        self.member_source: Callable[[str], Awaitable[list[str] | None]] | None = None
 
     def add_member(self, userid: str, chat_ids: list[str]) -> None:
         self.members[userid] = list(chat_ids)
+
+    async def knows_member(self, userid: str) -> bool:
+        if userid in self.members:
+            return True
+        chats = await self.member_source(userid) if self.member_source and userid else None
+        if chats is None:
+            return False
+        self.add_member(userid, chats)
+        return True
 
     def tap_send(self, msgid: str) -> bool:
         """The member opens the task in WeCom and taps 发送."""
@@ -130,7 +142,7 @@ async def add_msg_template(request: web.Request, state: Any) -> web.Response:
     if body.get("chat_type", "single") != "group":
         return error("wecom", 40058, "only chat_type=group is served by this fake")
     sender = str(body.get("sender", ""))
-    if sender not in groups.members:
+    if not await groups.knows_member(sender):
         return error("wecom", 40003, "invalid userid")
     text = body.get("text") if isinstance(body.get("text"), dict) else {}
     content = str(text.get("content", ""))

@@ -10,7 +10,7 @@ import asyncio
 import secrets
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.fake_wechat.customer_groups import FakeCustomerGroups
@@ -65,6 +65,10 @@ class FakeWeChatState:
         #: has hung up, so tests with a short client timeout finish quickly.
         self.timeout_sleep_s: float = 30.0
         self._robots: dict[str, str] = {}
+        #: In the demo, where robots come from: the key's name, or None for a stranger.
+        #: Asked for a key not yet known, so a robot registered while the server runs
+        #: (`cunwu robot add` in another process) exists as soon as it is first used.
+        self.robot_source: Callable[[str], Awaitable[str | None]] | None = None
         self._messages: dict[str, list[ReceivedMessage]] = {}
         self._sent_at: dict[str, deque[float]] = {}
         self._media: dict[str, StoredMedia] = {}
@@ -93,6 +97,16 @@ class FakeWeChatState:
 
     def has_robot(self, key: str) -> bool:
         return key in self._robots
+
+    async def knows_robot(self, key: str) -> bool:
+        """``has_robot``, after asking ``robot_source`` about a key not seen yet."""
+        if key in self._robots:
+            return True
+        name = await self.robot_source(key) if self.robot_source and key else None
+        if name is None:
+            return False
+        self.add_robot(key, name)
+        return True
 
     def messages(self, key: str) -> list[ReceivedMessage]:
         return list(self._messages.get(key, ()))

@@ -59,7 +59,7 @@ def _content_of(body: dict[str, Any], msgtype: str, limit: int) -> str | web.Res
 
 async def webhook_send(request: web.Request, state: FakeWeChatState) -> web.Response:
     key = request.query.get("key", "")
-    if not state.has_robot(key):
+    if not await state.knows_robot(key):
         return error("wecom", 93000)
     raw = await _read_capped(request, SEND_BODY_LIMIT)
     if raw is None:
@@ -123,7 +123,7 @@ async def webhook_send(request: web.Request, state: FakeWeChatState) -> web.Resp
 
 async def upload_media(request: web.Request, state: FakeWeChatState) -> web.Response:
     key = request.query.get("key", "")
-    if not state.has_robot(key):
+    if not await state.knows_robot(key):
         return error("wecom", 93000)
     media_type = request.query.get("type", "")
     if media_type not in UPLOAD_LIMITS:

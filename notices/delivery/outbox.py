@@ -143,3 +143,19 @@ async def mark_failed(delivery: Delivery, error: str) -> DeliveryState:
         state=DeliveryState.FAILED, lease_until=None, last_error=error[:500]
     )
     return DeliveryState.FAILED
+
+
+QUEUED = (DeliveryState.PENDING, DeliveryState.SENDING)
+
+
+async def oldest_queued_age_s(now: datetime) -> float | None:
+    """Seconds the oldest delivery still waiting to go out has waited (None: none waits).
+
+    Counted from when it was queued, not from its next attempt: a delivery retrying for an
+    hour is an hour late, whatever its backoff says. Rows waiting for a person
+    (``awaiting_confirmation``) are not queued: they went out already."""
+    oldest = await Delivery.filter(state__in=QUEUED).order_by("created_at").first().values(
+        "created_at")
+    if not oldest:
+        return None
+    return max(0.0, (now - oldest["created_at"]).total_seconds())

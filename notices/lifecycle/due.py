@@ -8,7 +8,13 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from notices.clock import CHINA
-from notices.county.finance_rhythm import RHYTHM_ZH, last_ended_period, rhythm_of_label, set_rhythms
+from notices.county.finance_rhythm import (
+    QUARTERLY,
+    RHYTHM_ZH,
+    last_ended_period,
+    rhythm_of_label,
+    set_rhythms,
+)
 from notices.kinds.catalog_models import CatalogItem
 from notices.kinds.finance import FINANCE_ITEM
 from notices.ledgers.models import FinancePeriod, PayoutBatch
@@ -70,32 +76,36 @@ async def due_items(today: date, region_prefix: str = "") -> list[DueItem]:
 async def _finance_due(today: date, region_prefix: str,
                        calendar: WorkdayCalendar) -> list[DueItem]:
     """Each village's latest ended month or quarter, by the rhythm it keeps, until it is
-    disclosed; due the catalog item's time limit after the period ends."""
+    disclosed; due the catalog item's time limit after the period ends. A village that never
+    imported its finance is due too: by the rhythm set for it, else quarterly (the least
+    any village must disclose), so a village missing from Cunwu shows rather than hides."""
     item = await CatalogItem.get_or_none(code=FINANCE_ITEM)
     limit_days, working = ((item.limit_days, item.limit_kind == "working") if item
                            else (FINANCE_DUE_DAYS, False))
     villages = {v.id: v for v in await Region.filter(level=Level.VILLAGE,
                                                      code__startswith=region_prefix)}
-    # Only villages that keep their finance in Cunwu at all are held to a rhythm.
     kept: dict[int, list[FinancePeriod]] = {}
     for period in await FinancePeriod.filter(village_id__in=list(villages)).order_by("ends_on"):
         kept.setdefault(period.village_id, []).append(period)
     disclosed = {(n.region_id, n.draft_content["finance_period"]["label"])
                  for n in await Notice.filter(kind=NoticeKind.FINANCE_VILLAGE,
-                                              region_id__in=list(kept),
+                                              region_id__in=list(villages),
                                               state__in=(NoticeState.PUBLISHED,
                                                          NoticeState.CLOSED,
                                                          NoticeState.ARCHIVED))}
     chosen = await set_rhythms()
     items = []
-    for village_id, periods in kept.items():
-        village = villages[village_id]
-        rhythm = chosen.get(village.code) or rhythm_of_label(periods[-1].period)
+    for village in sorted(villages.values(), key=lambda v: v.code):
+        periods = kept.get(village.id, [])
+        rhythm = (chosen.get(village.code)
+                  or (rhythm_of_label(periods[-1].period) if periods else QUARTERLY))
         due_period = last_ended_period(today, rhythm)
         if (village.id, due_period.label) in disclosed:
             continue
         stored = next((p for p in periods if p.period == due_period.label), None)
-        if stored is None:
+        if not periods:
+            what = f"{due_period.label} 村级财务未导入（本村还没有导入过村级财务）"
+        elif stored is None:
             what = f"{due_period.label} 村级财务未导入"
         elif stored.signed_off_at is None:
             what = f"{due_period.label} 村级财务待监督委员会签核，未公开"

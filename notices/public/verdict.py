@@ -47,6 +47,7 @@ class Verification:
     superseded_by: str | None = None
     reason: str = ""       # why it was superseded (the correction's reason) or withdrawn
     corrects: str | None = None  # the verify code this version corrects
+    correction_reason: str = ""  # why this version replaced ``corrects``
     total_label: str = "合计"    # what total_fen is: 合计, or 期末余额 of a finance disclosure
     kind: str = ""         # the notice kind: a general notice (通知公告) has no total
     total_text: str = ""   # 合计…元 / 期末余额…元, empty for a general notice
@@ -75,6 +76,8 @@ def describe(version: VersionFacts, newer: VersionFacts | None = None) -> Verifi
         published_on=version.published_at.astimezone(CHINA).date().isoformat(),
         period_start=version.period_start.isoformat(), period_end=version.period_end.isoformat(),
         total_fen=total_fen, total_label=label, superseded_by=superseded_by, reason=reason,
-        corrects=format_code(corrects) if corrects else None, kind=content["kind"],
+        corrects=format_code(corrects) if corrects else None,
+        correction_reason=content.get("correction", {}).get("reason", "") or "",
+        kind=content["kind"],
         total_text=total_phrase(content),
     )

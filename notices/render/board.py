@@ -9,11 +9,11 @@ from typing import Any
 from notices.files import FileStore
 from notices.kinds.finance import is_finance
 from notices.kinds.general import read_pictures
-from notices.models import Notice, NoticeVersion
+from notices.models import Notice, NoticeVersion, VersionStatus
 from notices.render.finance import finance_doc
 from notices.render.general import general_board_doc, is_general
 from notices.render.payout import board_doc
-from notices.render.publication import Publication
+from notices.render.publication import Publication, publication_of
 from pdf import Style, render_notice
 from pdf.finance import render_finance
 from pdf.general import render_general
@@ -36,8 +36,15 @@ def board_pdf(content: dict[str, Any], pub: Publication, store: FileStore, *,
 
 async def render_notice_pdf(notice: Notice, store: FileStore, public_url: str) -> tuple[bytes, str]:
     """(PDF bytes, which version). A published notice gives exactly the file that was
-    published; an unpublished one renders its draft with the 草稿 watermark."""
+    published; a withdrawn one is that version again with the 已撤回 stamp over it (a clean
+    copy of a list that no longer stands must not be printed); an unpublished one renders
+    its draft with the 草稿 watermark."""
     version = await NoticeVersion.filter(notice=notice).order_by("-number").first()
+    if version is not None and version.status == VersionStatus.WITHDRAWN:
+        code = version.verify_code
+        pub = publication_of(version.content, code, f"{public_url}/n/{code}")
+        return (board_pdf(version.content, pub, store, draft=False, withdrawn=True),
+                f"v{version.number}（已撤回）")
     if version is not None:
         return store.read(version.pdf_file), f"v{version.number}"
     return board_pdf(notice.draft_content, Publication(), store, draft=True), "草稿"

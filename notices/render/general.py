@@ -50,6 +50,7 @@ def general_board_doc(content: dict[str, Any], pub: Publication, pictures: dict[
         verify_code=format_code(pub.verify_code) if pub.verify_code else "",
         url=pub.url, issued_on=pub.published_on, draft=draft,
         correction_of=format_code(pub.correction_of) if pub.correction_of else "",
+        correction_reason=pub.correction_reason,
     )
 
 

@@ -68,6 +68,7 @@ def board_doc(content: dict[str, Any], pub: Publication, *, draft: bool) -> Noti
         issued_on=pub.published_on,
         draft=draft,
         correction_of=format_code(pub.correction_of) if pub.correction_of else "",
+        correction_reason=pub.correction_reason,
         quantity_unit=content.get("quantity_unit", ""),
         column_titles=_SUMMARY_TITLES if content["kind"] == "payout_summary"
         else _ASSISTANCE_TITLES if assistance else {},

@@ -20,6 +20,7 @@ class Publication:
     published_on: date | None = None
     supervision_phone: str = ""
     correction_of: str = ""
+    correction_reason: str = ""
 
 
 def publication_of(content: dict[str, Any], code: str, url: str) -> Publication:
@@ -31,4 +32,5 @@ def publication_of(content: dict[str, Any], code: str, url: str) -> Publication:
         published_on=date.fromisoformat(content["period"]["start"]),
         supervision_phone=content.get("supervision_phone", ""),
         correction_of=content.get("correction", {}).get("of", ""),
+        correction_reason=content.get("correction", {}).get("reason", "") or "",
     )

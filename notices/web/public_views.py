@@ -50,7 +50,6 @@ def setup(app: web.Application, runtime: Any) -> None:
     app.router.add_get("/o/{receipt}", objection_status, name="objection_status")
     app.router.add_get("/check/{code}", consistency, name="consistency")
     app.router.add_get("/api/verify/{code}", verify_api, name="verify_api")
-    app.router.add_get("/healthz", healthz)
 
 
 async def index(request: web.Request) -> web.Response:
@@ -152,7 +151,3 @@ async def consistency(request: web.Request) -> web.Response:
 async def verify_api(request: web.Request) -> web.Response:
     check = await verification.verify(request.match_info["code"])
     return web.json_response(check.as_dict(), dumps=dumps_json)
-
-
-async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})

@@ -13,10 +13,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from bot.render_batch import render_batch, safe_name
+from bot.render_batch import notice_pdf, render_batch, safe_name
 from bot.runtime import Runtime
 from notices.fingerprint import format_code
 from notices.ledgers.payouts.services import import_payouts
+from notices.lifecycle import corrections
 from notices.lifecycle import workflow as lifecycle
 from notices.models import Notice, NoticeState, NoticeVersion, VersionStatus
 from pdf import board_style
@@ -30,6 +31,8 @@ from tests.builders import (
     make_id,
     payout_csv,
 )
+from tests.notices.kinds.test_finance import _signed_draft, _to_review
+from tests.notices.lifecycle.test_corrections import _published
 from tests.pdf.readback import page_texts
 from villages.errors import NotFound
 from villages.models import Role
@@ -211,3 +214,25 @@ async def test_the_command_line_renders_a_batch_and_still_one_notice(
     assert single.read_bytes() == runtime.store.read(version.pdf_file)
     assert _cli(runtime, str(notice_id), "--township", TOWNSHIP, "-o", str(out)).returncode == 2
     assert _cli(runtime, "--township", TOWNSHIP, "-o", str(out)).returncode == 2
+
+
+async def test_another_paper_stamps_a_withdrawn_payout_list_too(runtime):
+    _, reviewer, _, _, donghu = await _published(runtime)
+    await corrections.withdraw(donghu, reviewer, "批次重复导入，整批作废")
+    data, label = await notice_pdf(donghu, "http://cunwu.test", board_style("A3"),
+                                   runtime.store)
+    assert label == "v1（已撤回）" and "已撤回：本公示已撤回" in _flat(data)
+
+
+async def test_another_paper_draws_a_withdrawn_finance_disclosure(runtime):
+    clerk, reviewer, notice = await _signed_draft(runtime)
+    await _to_review(notice, clerk, reviewer)
+    await lifecycle.publish(notice, reviewer, runtime.publish_context())
+    await corrections.withdraw(notice, reviewer, "账目有误，整月重做")
+    data, label = await notice_pdf(notice, "http://cunwu.test", board_style("A3"),
+                                   runtime.store)
+    assert label == "v1（已撤回）" and "已撤回：本公示已撤回" in _flat(data)
+
+
+def _flat(pdf: bytes) -> str:
+    return "".join("".join(page_texts(pdf)).split())

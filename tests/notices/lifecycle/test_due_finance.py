@@ -17,7 +17,14 @@ from notices.ledgers.finance.services import import_finance, sign_off
 from notices.lifecycle import workflow as lifecycle
 from notices.lifecycle.due import due_items
 from notices.models import AuditEvent
-from tests.builders import COUNTY, OTHER_TOWNSHIP, VILLAGE_A, VILLAGE_B, create_staff
+from tests.builders import (
+    COUNTY,
+    OTHER_TOWNSHIP,
+    TOWNSHIP,
+    VILLAGE_A,
+    VILLAGE_B,
+    create_staff,
+)
 from tests.notices.kinds.test_finance import _people
 from villages.errors import Forbidden, InvalidInput
 from villages.models import Role
@@ -106,7 +113,6 @@ async def test_a_rhythm_set_for_the_village_wins_over_its_periods(runtime):
     assert await _due(date(2026, 8, 15)) == [("2026-Q2 村级财务未导入", "2026-07-10", True)]
     assert {"key": f"finance_rhythm.{VILLAGE_A}", "value": "quarterly", "default": "",
             "help": "村级财务公开周期", "changed_by": "clerk"} in await list_settings()
-    assert await _due(date(2026, 8, 15), VILLAGE_B) == []   # keeps no finance in Cunwu
     with pytest.raises(InvalidInput, match="monthly（按月）"):
         await set_setting(f"finance_rhythm.{VILLAGE_A}", "每年", clerk)
     other = await create_staff("clerk_b", Role.TOWNSHIP_CLERK, OTHER_TOWNSHIP)
@@ -114,3 +120,17 @@ async def test_a_rhythm_set_for_the_village_wins_over_its_periods(runtime):
         await set_setting(f"finance_rhythm.{VILLAGE_A}", "monthly", other)
     assert await set_setting(f"finance_rhythm.{VILLAGE_A}", "", clerk) == ("quarterly", "")
     assert await _due(date(2026, 8, 15)) == [("2026-07 村级财务未导入", "2026-08-10", True)]
+
+
+async def test_a_village_that_never_imported_finance_is_due_by_quarter(runtime):
+    await _people()
+    # 西岗村 has no finance in Cunwu at all: its last ended quarter is still owed.
+    assert await _due(date(2026, 8, 15), VILLAGE_B) == [
+        ("2026-Q2 村级财务未导入（本村还没有导入过村级财务）", "2026-07-10", True)]
+    assert await _due(date(2026, 7, 5), VILLAGE_B) == [
+        ("2026-Q2 村级财务未导入（本村还没有导入过村级财务）", "2026-07-10", False)]
+    # A rhythm set for it is followed, as for any village.
+    clerk = await create_staff("clerk_west", Role.TOWNSHIP_CLERK, TOWNSHIP)
+    await set_setting(f"finance_rhythm.{VILLAGE_B}", "按月", clerk)
+    [(what, due, overdue)] = await _due(date(2026, 8, 15), VILLAGE_B)
+    assert what.startswith("2026-07 村级财务未导入") and (due, overdue) == ("2026-08-10", True)
