@@ -262,6 +262,7 @@ async def test_the_platforms_job_report_on_the_callback_settles_the_digest(
     await ours.start_server()
     world.fake.mp_events_url = str(ours.make_url("/wechat/mp"))
     world.fake.mp_events_token = world.config.mp_token
+    world.fake.mp_events_aes = (world.config.mp_aes_key, world.config.mp_appid)  # safe mode
     try:
         await world.sender().run_once(world.clock.now)
         for _ in range(100):
