@@ -47,13 +47,18 @@ async def record_event(actor: str, action: str, subject: str,
         )
 
 
+def link_of(event: AuditEvent) -> str:
+    """The hash ``event`` must have, given what it says and the hash it links to."""
+    return _link(event.prev_hash, event.at.astimezone(UTC), event.actor, event.action,
+                 event.subject, event.detail)
+
+
 async def find_broken_link() -> AuditEvent | None:
-    """The first event whose hash or back-link doesn't match, or None if the chain holds."""
+    """The first event whose hash or back-link doesn't match, or None if the chain holds.
+    (It can't tell a chain recomputed after an edit: ``audit_anchors.check_chain`` can.)"""
     prev = GENESIS
     for event in await AuditEvent.all().order_by("id"):
-        expected = _link(prev, event.at.astimezone(UTC), event.actor, event.action,
-                         event.subject, event.detail)
-        if event.prev_hash != prev or event.hash != expected:
+        if event.prev_hash != prev or event.hash != link_of(event):
             return event
         prev = event.hash
     return None
