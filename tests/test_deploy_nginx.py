@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx-cunwu.conf"
+SITE = Path(__file__).resolve().parents[1] / "deploy" / "nginx-cunwu.conf"
 # nginx variables that carry the query string (or the raw request line that contains it).
 _WITH_QUERY = re.compile(r"\$(request|request_uri|args|query_string|arg_\w+|http_referer)\b")
 
