@@ -220,6 +220,10 @@ async def audit_verify(args: argparse.Namespace, config: Config) -> tuple[Any, s
         return result, "\n".join(filter(None, [check.problem, problem])), 1
     if not check.intact:
         return result, check.problem, 1
+    if check.events and not check.anchors:   # links alone can't tell a recomputed chain
+        return result, (f"审计链链接完整：{check.events} 条记录；但没有锚点可核对，改写或删除"
+                        "查不出来。请启动 worker 或运行 cunwu audit anchor，"
+                        "并用 --anchor 核对日报上的锚点"), 0
     return result, f"审计链完整：{check.events} 条记录，与 {check.anchors} 个锚点一致", 0
 
 
