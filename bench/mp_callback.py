@@ -7,7 +7,8 @@ target p99 under 50 ms).
 Without --url it runs `create_app` (no worker, fake WeChat, a throwaway SQLite home) in a
 child process on a free loopback port, so client and server don't share an event loop.
 It fires N signed plaintext text messages (distinct MsgIds, a mix of 帮助, 核验 of an
-unknown code and unknown text, from 200 different openids; with --subscribe, subscribe
+unknown code and unknown text, from 200 different openids; the server it starts is in
+plaintext mode, so with --url use an account in CUNWU_MP_MODE=plaintext; with --subscribe, subscribe
 events from distinct openids, which write and so take the cross-process claim) with the
 given concurrency and prints p50/p90/p99/max in ms. Not a unit test: numbers depend on the machine.
 """
@@ -42,7 +43,9 @@ def _serve(home: str, port: int, profile: str | None = None) -> None:
 
     from bot.app import create_app
 
-    config = load_config({"CUNWU_HOME": home, "CUNWU_LOG_LEVEL": "WARNING"})
+    # Plaintext mode: it measures our handling, not AES (the messages below are plaintext).
+    config = load_config({"CUNWU_HOME": home, "CUNWU_LOG_LEVEL": "WARNING",
+                          "CUNWU_MP_MODE": "plaintext"})
     profiler = cProfile.Profile() if profile else None
     if profiler:
         profiler.enable()

@@ -24,6 +24,7 @@ from bot.wechat.customer_group import CustomerGroupClient
 from bot.wechat.robot import WeComRobotClient
 from bot.wechat.wecom_api import WeComApi
 from bot.worker import DeliveryWorker
+from notices.audit_anchors import ANCHOR_FILE
 from notices.clock import now_in_china
 from notices.delivery import outbox
 from notices.delivery.forward_pack import pack_key
@@ -64,7 +65,8 @@ def build_worker(runtime: Runtime, session: aiohttp.ClientSession, *,
     return DeliveryWorker(robot, runtime.store, public_url=config.public_url,
                           lease_s=config.delivery_lease, groups=CustomerGroupClient(api),
                           pack_key=pack_key(runtime.secrets.lookup_key),
-                          poll_s=config.group_poll, remind_after_s=config.group_remind_after)
+                          poll_s=config.group_poll, remind_after_s=config.group_remind_after,
+                          anchors=config.home / ANCHOR_FILE)
 
 
 def create_app(config: Config, *, with_worker: bool = True,

@@ -54,6 +54,11 @@ SETTINGS: tuple[Setting, ...] = (
             "the real one)."),
     Setting("CUNWU_MP_APPID", "wxcunwudev0000000",
             "Official-account AppID (dev value; live mode must set the real one)."),
+    Setting("CUNWU_MP_MODE", "safe",
+            "The message mode chosen for the account on the platform (消息加解密方式): safe "
+            "(安全模式) or compatible (兼容模式) accept only encrypted callbacks, whose "
+            "msg_signature covers the body; plaintext (明文模式) accepts only plaintext ones, "
+            "whose signature covers nothing but the time and nonce (not recommended)."),
     # Official-account API: the daily digest, menu, customer-service replies.
     Setting("CUNWU_MP_SECRET", "cunwu-dev-appsecret",
             "Official-account AppSecret for the API (dev value; live mode must set the real "
@@ -111,6 +116,7 @@ class Config:
     mp_token: str = "cunwu-dev-token"
     mp_aes_key: str = "Y3Vud3UtZGV2LWFlcy1rZXktbm90LWEtc2VjcmV0ISE"
     mp_appid: str = "wxcunwudev0000000"
+    mp_mode: str = "safe"
     mp_secret: str = "cunwu-dev-appsecret"
     mp_api_base: str = ""
     mp_account_type: str = "subscription"
@@ -250,8 +256,14 @@ def _console_settings(env: dict[str, str]) -> dict[str, int]:
 
 
 def _mp_settings(env: dict[str, str], mode: str) -> dict[str, str]:
-    values = {name: _raw(env, name)
-              for name in ("CUNWU_MP_TOKEN", "CUNWU_MP_AES_KEY", "CUNWU_MP_APPID")}
+    message_mode = _raw(env, "CUNWU_MP_MODE").lower()
+    if message_mode not in ("safe", "compatible", "plaintext"):
+        raise ValueError(
+            f"CUNWU_MP_MODE must be safe, compatible or plaintext, not {message_mode!r}")
+    names = ["CUNWU_MP_TOKEN", "CUNWU_MP_AES_KEY", "CUNWU_MP_APPID"]
+    values = {name: _raw(env, name) for name in names}
+    if message_mode == "plaintext":   # no key in use: the dev default may stay in live mode
+        names.remove("CUNWU_MP_AES_KEY")
     key = values["CUNWU_MP_AES_KEY"]
     try:
         valid_key = len(key) == 43 and len(base64.b64decode(key + "=", validate=True)) == 32
@@ -260,11 +272,11 @@ def _mp_settings(env: dict[str, str], mode: str) -> dict[str, str]:
     if not valid_key:
         raise ValueError("CUNWU_MP_AES_KEY must be the 43-character EncodingAESKey")
     if mode == "live":
-        for name, value in values.items():
-            if value == _BY_NAME[name].default:
+        for name in names:
+            if values[name] == _BY_NAME[name].default:
                 raise ValueError(f"{name} must be set to the account's real value in live mode")
     return {"mp_token": values["CUNWU_MP_TOKEN"], "mp_aes_key": key,
-            "mp_appid": values["CUNWU_MP_APPID"]}
+            "mp_appid": values["CUNWU_MP_APPID"], "mp_mode": message_mode}
 
 
 def _int(env: dict[str, str], name: str) -> int:

@@ -24,12 +24,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
 from bot.wechat.customer_group import CustomerGroupClient
 from bot.wechat.errors import DeliveryError, MediaExpiredError, RetryableDeliveryError
 from bot.wechat.robot import WeComRobotClient
+from notices.audit_anchors import anchor_head
 from notices.clock import CHINA, today_in_china
 from notices.delivery import outbox
 from notices.delivery.messages import Step, group_task_message, robot_steps, tells_wechat_groups
@@ -59,7 +61,7 @@ class DeliveryWorker:
     def __init__(self, robot: WeComRobotClient, store: FileStore, *, public_url: str,
                  lease_s: int = 60, groups: CustomerGroupClient | None = None,
                  pack_key: bytes = b"", poll_s: float = 300.0, remind_after_s: float = 7200.0,
-                 clock: Callable[[], float] = time.time) -> None:
+                 anchors: Path | None = None, clock: Callable[[], float] = time.time) -> None:
         self.robot = robot
         self.store = store
         self.public_url = public_url
@@ -69,6 +71,7 @@ class DeliveryWorker:
         self.poll_s = poll_s
         self.remind_after_s = remind_after_s
         self.clock = clock
+        self.anchors = anchors   # the audit chain's anchor file (notices.audit_anchors)
         self._daily_done_on: date | None = None
 
     def _now(self) -> datetime:
@@ -87,7 +90,19 @@ class DeliveryWorker:
         swept = await outbox.sweep_expired_leases(self._now())
         if swept:
             log.warning("sweeper: %d deliveries returned from an expired lease", swept)
+        await self.anchor_once()
         return swept
+
+    async def anchor_once(self) -> None:
+        """Every sweep (half a lease, 30 s by default): if the audit chain grew, its head
+        goes to the anchor file outside the database, so a later rewrite or truncation of
+        the chain shows in ``cunwu audit verify``."""
+        if self.anchors is None:
+            return
+        try:
+            await anchor_head(self.anchors, "worker")
+        except OSError:   # a full or read-only disk must not stop deliveries
+            log.exception("could not write the audit anchor file %s", self.anchors)
 
     async def poll_once(self, limit: int = 10) -> int:
         if self.groups is None:

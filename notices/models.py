@@ -113,6 +113,9 @@ class NoticeVersion(Model):
     # database triggers (migration 0004), not just by the service layer.
     withdrawn_reason = fields.CharField(max_length=500, default="")
     status_changed_at = fields.DatetimeField(null=True)
+    # The audit event of the latest status change: the database refuses a change of the
+    # three fields above without a new one (migration 0015), so none goes unrecorded.
+    status_event_id = fields.BigIntField(null=True, unique=True)
 
     class Meta:
         table = "notice_version"

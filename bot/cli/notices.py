@@ -143,6 +143,12 @@ def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler="bot.commands.notices:catalog_edit")
 
     audit = command_group(sub, "audit", "the hash-chained audit log")
-    p = audit.add_parser("verify", help="find the first broken link; exits 1 if there is one")
+    p = audit.add_parser("verify", help="check every link and every anchor (the file in the "
+                         "data folder, and any given); exits 1 on a break, rewrite or truncation")
+    p.add_argument("--anchor", action="append", default=[], metavar="ID:HASH",
+                   help="an anchor kept elsewhere (daily digest, /audit page); repeatable")
     json_arg(p)
     p.set_defaults(handler="bot.commands.notices:audit_verify")
+    p = audit.add_parser("anchor", help="append the chain's head to the anchor file now")
+    json_arg(p)
+    p.set_defaults(handler="bot.commands.notices:audit_anchor")

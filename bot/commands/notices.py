@@ -9,7 +9,14 @@ from typing import Any
 from bot.commands.core import Outcome, read_file
 from bot.runtime import opened
 from bot.settings import Config
-from notices.audit import find_broken_link
+from notices.audit_anchors import (
+    ANCHOR_FILE,
+    Anchor,
+    anchor_head,
+    chain_head,
+    check_chain,
+    read_anchors,
+)
 from notices.clock import today_in_china
 from notices.delivery.consistency import consistency_matrix, matrix_as_dict
 from notices.delivery.models import BoardPosting
@@ -23,7 +30,7 @@ from notices.lifecycle import workflow as lifecycle
 from notices.lifecycle.deadlines import import_schedule
 from notices.lifecycle.due import due_items, items_as_dicts
 from notices.lifecycle.general_correction import correct_general
-from notices.models import AuditEvent, Delivery, Notice, NoticeState, NoticeVersion
+from notices.models import Delivery, Notice, NoticeState, NoticeVersion
 from notices.objections import services as objections
 from notices.objections.reveal import reveal_objection
 from notices.privacy.redaction import mask_personal_numbers
@@ -200,13 +207,49 @@ async def check_consistency(args: argparse.Namespace, config: Config) -> tuple[A
 
 
 async def audit_verify(args: argparse.Namespace, config: Config) -> tuple[Any, str, int]:
+    """The chain's links, then every anchor kept outside the database (the file, and any
+    the clerk brings from a digest or a saved page): an edit recomputed through the chain,
+    or deleted newest events, show against them."""
+    anchors, bad_lines = read_anchors(config.home / ANCHOR_FILE)
+    anchors += [_given_anchor(text) for text in args.anchor]
     async with opened(config):
-        broken = await find_broken_link()
-        count = await AuditEvent.all().count()
-    if broken is None:
-        return {"intact": True, "events": count}, f"审计链完整：{count} 条记录", 0
-    return ({"intact": False, "events": count, "first_broken": broken.id},
-            f"审计链在第 {broken.id} 条记录处断开（{broken.action} {broken.subject}）", 1)
+        check = await check_chain(anchors)
+    result = {"intact": check.intact and not bad_lines, "events": check.events,
+              "anchors": check.anchors, "first_broken": check.first_bad_id,
+              "problem": check.problem, "unreadable_anchor_lines": bad_lines}
+    if bad_lines:
+        lines = "、".join(str(n) for n in bad_lines[:10])
+        problem = f"锚点文件 {ANCHOR_FILE} 第 {lines} 行无法读取，文件被改过"
+        result["problem"] = check.problem or problem
+        return result, "\n".join(filter(None, [check.problem, problem])), 1
+    if not check.intact:
+        return result, check.problem, 1
+    if check.events and not check.anchors:   # links alone can't tell a recomputed chain
+        return result, (f"审计链链接完整：{check.events} 条记录；但没有锚点可核对，改写或删除"
+                        "查不出来。请启动 worker 或运行 cunwu audit anchor，"
+                        "并用 --anchor 核对日报上的锚点"), 0
+    return result, f"审计链完整：{check.events} 条记录，与 {check.anchors} 个锚点一致", 0
+
+
+def _given_anchor(text: str) -> Anchor:
+    number, _, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    if not number.strip().isdigit() or len(digest) != 64 or not all(
+            c in "0123456789abcdef" for c in digest):
+        raise InvalidInput(f"锚点“{text[:80]}”格式不对，应为“记录号:64位哈希”")
+    return Anchor(int(number), digest, source="given")
+
+
+async def audit_anchor(args: argparse.Namespace, config: Config) -> tuple[Any, str, int]:
+    async with opened(config):
+        anchor = await anchor_head(config.home / ANCHOR_FILE, "command")
+        head = await chain_head()
+    if head is None:
+        return {"anchored": None}, "审计链还没有记录，无需记锚点", 0
+    text = f"第 {head.event_id} 条记录 {head.hash}"
+    if anchor is None:
+        return {"anchored": head.event_id, "hash": head.hash}, f"锚点已是最新：{text}", 0
+    return {"anchored": head.event_id, "hash": head.hash}, f"已记下锚点：{text}", 0
 
 
 async def objection_list(args: argparse.Namespace, config: Config) -> Outcome:

@@ -24,7 +24,9 @@ import time
 from typing import Any
 
 import aiohttp
+import xmltodict
 from aiohttp import web
+from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
 from bot.fake_wechat.mp_state import CLIENTMSGID_MAX_BYTES, Publication
@@ -298,17 +300,24 @@ def _push_event(state: FakeWeChatState, fields: dict[str, str]) -> None:
     if not state.mp_events_url:
         return
     task = asyncio.get_running_loop().create_task(
-        _post_event(state.mp_events_url, state.mp_events_token, event_xml(fields)))
+        _post_event(state.mp_events_url, state.mp_events_token, event_xml(fields),
+                    state.mp_events_aes))
     state.background.add(task)
     task.add_done_callback(state.background.discard)
 
 
-async def _post_event(url: str, token: str, xml: str) -> None:
+async def _post_event(url: str, token: str, xml: str,
+                      aes: tuple[str, str] | None = None) -> None:
     await asyncio.sleep(0.05)  # the platform reports a job after answering the API call
     timestamp, nonce = str(int(time.time())), secrets.token_hex(5)
     signer = WeChatSigner()
     signer.add_data(token, timestamp, nonce)
     params = {"signature": signer.signature, "timestamp": timestamp, "nonce": nonce}
+    if aes is not None:  # safe mode: the body is the ciphertext, msg_signature covers it
+        key, appid = aes
+        xml = WeChatCrypto(token, key, appid).encrypt_message(xml, nonce, timestamp)
+        params = {"timestamp": timestamp, "nonce": nonce, "encrypt_type": "aes",
+                  "msg_signature": xmltodict.parse(xml)["xml"]["MsgSignature"]}
     try:
         async with aiohttp.ClientSession() as session, session.post(
                 url, params=params, data=xml.encode(), timeout=aiohttp.ClientTimeout(5)) as resp:

@@ -82,6 +82,9 @@ class FakeWeChatState:
         #: this token; empty: events are not pushed.
         self.mp_events_url: str = ""
         self.mp_events_token: str = ""
+        #: (EncodingAESKey, AppID) when the account is in safe/compatible mode: events are
+        #: then posted encrypted, as the platform does; None: plaintext mode.
+        self.mp_events_aes: tuple[str, str] | None = None
         self.background: set[asyncio.Task[None]] = set()
         self.groups = FakeCustomerGroups(lambda: self.clock())
 

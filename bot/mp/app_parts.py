@@ -28,6 +28,8 @@ def fake_official_account(state: FakeWeChatState, config: Config) -> CleanupCtx:
             await MpFollower.filter(subscribed=True).values_list("openid", flat=True))
         state.mp_events_url = f"{config.public_url}/wechat/mp"
         state.mp_events_token = config.mp_token
+        state.mp_events_aes = (None if config.mp_mode == "plaintext"
+                               else (config.mp_aes_key, config.mp_appid))
         yield
     return register
 

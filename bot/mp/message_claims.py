@@ -26,7 +26,10 @@ from notices.delivery.mp_models import MpMessageClaim
 log = logging.getLogger("cunwu.mp")
 
 LEASE_S = 10.0         # longer than the callback's own 4 s answer limit
-KEEP_S = 180.0         # WeChat's retries all come within 15 s
+# WeChat's retries all come within 15 s, but a captured request stays valid for as long as
+# its timestamp is within the callback's window (±300 s): keep the claim past that, so a
+# replay gets the stored reply instead of filing the objection again.
+KEEP_S = 660.0
 POLL_S = 0.05
 CLEAN_EVERY_S = 60.0
 
@@ -72,6 +75,22 @@ class MessageClaims:
             raise
         await MpMessageClaim.filter(key=key).update(reply=reply)
         return reply
+
+    async def accept_nonce(self, key: str, body_digest: str) -> bool:
+        """False if another process accepted ``key`` (timestamp+nonce) with another body
+        within the window; the first to see a pair records it (plaintext mode)."""
+        self._clean_now_and_then()
+        now = self._clock()
+        expires = now + timedelta(seconds=KEEP_S)
+        try:
+            await MpMessageClaim.create(key=key, reply=body_digest, lease_until=now,
+                                        expires_at=expires)
+            return True
+        except IntegrityError:
+            pass
+        # (A record kept past the window is never asked about: its timestamp is refused.)
+        stored = await MpMessageClaim.filter(key=key).values_list("reply", flat=True)
+        return bool(stored) and stored[0] == body_digest
 
     def _clean_now_and_then(self) -> None:
         """Delete expired rows at most once a minute per process, off the reply's path."""

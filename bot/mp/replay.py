@@ -56,3 +56,31 @@ class ReplayCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class SeenNonces:
+    """The (timestamp, nonce) pairs this process accepted, with a digest of each one's body.
+
+    In plaintext mode the signature covers only token, timestamp and nonce: anyone who saw
+    one signed request could pair its query with a body of their own (another openid, an
+    objection) for as long as the timestamp is within the window. A pair comes back only as
+    WeChat's own resend of the same body; a pair with another body is a forgery.
+    """
+
+    def __init__(self, ttl_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s, self._clock = ttl_s, clock
+        self._seen: OrderedDict[str, tuple[float, str]] = OrderedDict()
+
+    def accept(self, key: str, body_digest: str) -> bool:
+        """False if ``key`` was seen within the window with another body."""
+        now = self._clock()
+        while self._seen:
+            oldest, (expires, _) = next(iter(self._seen.items()))
+            if expires > now:
+                break
+            del self._seen[oldest]
+        seen = self._seen.get(key)
+        if seen is not None:
+            return seen[1] == body_digest
+        self._seen[key] = (now + self.ttl_s, body_digest)
+        return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import hmac
 import logging
 import re
@@ -27,7 +28,7 @@ from wechatpy.utils import WeChatSigner
 from bot.mp.handlers import Reply, changes_state, handle_message
 from bot.mp.message_claims import MessageClaims
 from bot.mp.messages import message_from_fields
-from bot.mp.replay import ReplayCache
+from bot.mp.replay import ReplayCache, SeenNonces
 from bot.mp.slow_replies import queue_when_ready
 from bot.mp.village_names import VillageNames
 from bot.runtime import Runtime
@@ -75,6 +76,10 @@ class MpCallback:
         config = runtime.config
         self.runtime = runtime
         self.token, self.appid = config.mp_token, config.mp_appid
+        # The mode the county chose on the platform; a request in another mode is refused
+        # (a plaintext request's signature covers no body: accepting one while a key is
+        # configured let anyone holding one signature post any body as any villager).
+        self.encrypted = config.mp_mode != "plaintext"
         self.crypto = WeChatCrypto(config.mp_token, config.mp_aes_key, config.mp_appid)
         self.prp_key = base64.b64decode(config.mp_aes_key + "=")
         self.replays = ReplayCache()        # fast path: retries reaching this process
@@ -83,6 +88,7 @@ class MpCallback:
         self._followed: set[str] = set()     # keys whose late answer is already queued
         self.village_names = VillageNames()
         self.clock = clock
+        self.nonces = SeenNonces(2 * MAX_SKEW_S + 60)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         try:
@@ -108,6 +114,26 @@ class MpCallback:
             raise Refused(403, "bad timestamp") from None
         if skew > MAX_SKEW_S:
             raise Refused(403, f"timestamp {skew:.0f}s off")
+
+    async def _check_nonce(self, query: Any, body: bytes) -> None:
+        """A signed timestamp+nonce is good for one body only: WeChat's resend of the same
+        body passes (MsgId de-duplication answers it), another body is a forgery. Across
+        processes too in plaintext mode, where the signature doesn't cover the body (in
+        the encrypted modes msg_signature does, so the in-process check is enough)."""
+        pair = f"{query.get('timestamp', '')}:{query.get('nonce', '')}".encode()
+        key = f"nonce:{hashlib.sha256(pair).hexdigest()[:40]}"   # bounded, whatever the nonce
+        digest = hashlib.sha256(body).hexdigest()
+        if not self.nonces.accept(key, digest):
+            raise Refused(403, "nonce already used for another body")
+        if self.encrypted:
+            return
+        try:
+            shared = await self.claims.accept_nonce(key, digest)
+        except Exception:   # a busy database: unverifiable, so not accepted; WeChat retries
+            log.warning("could not check an mp nonce across processes", exc_info=True)
+            raise Refused(503, "nonce store unavailable") from None
+        if not shared:
+            raise Refused(403, "nonce already used for another body")
 
     def _verify_url(self, request: web.Request) -> web.Response:
         self._check(request.query, "signature")
@@ -146,6 +172,9 @@ class MpCallback:
         query = request.query
         body = await self._read_body(request)
         aes = query.get("encrypt_type", "raw").lower() == "aes"
+        if aes != self.encrypted:
+            raise Refused(403, "encrypted request in plaintext mode" if aes
+                          else "plaintext request while the account is in encrypted mode")
         if aes:
             if "signature" in query:  # compatible mode carries both
                 self._check(query, "signature")
@@ -153,6 +182,7 @@ class MpCallback:
         else:
             self._check(query, "signature")
             raw = body
+        await self._check_nonce(query, body)
         fields = safe_xml(raw)
         if not isinstance(fields.get("MsgType"), str) or not fields.get("FromUserName"):
             raise Refused(400, "xml is not a WeChat message")

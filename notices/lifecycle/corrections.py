@@ -162,14 +162,16 @@ async def withdraw(notice: Notice, actor: Staff, reason: str) -> int:
             state=NoticeState.WITHDRAWN, withdrawn_reason=reason)
         if not moved:
             raise Conflict(f"公示 {notice.id} 已经撤回或归档了，不能再撤回")
+        # The event first: the database takes the status change only with it (0015).
+        event = await record_event(actor.name, "withdraw", f"notice:{notice.id}",
+                                   {"version": current.number, "reason": reason,
+                                    "announced_to": len(reached)})
         await NoticeVersion.filter(id=current.id).update(
-            status=VersionStatus.WITHDRAWN, withdrawn_reason=reason, status_changed_at=now)
+            status=VersionStatus.WITHDRAWN, withdrawn_reason=reason, status_changed_at=now,
+            status_event_id=event.id)
         await Delivery.bulk_create([
             Delivery(version=current, target_id=t, purpose=DeliveryPurpose.WITHDRAW,
                      next_attempt_at=now) for t in sorted(reached)
         ])
-        await record_event(actor.name, "withdraw", f"notice:{notice.id}",
-                           {"version": current.number, "reason": reason,
-                            "announced_to": len(reached)})
     notice.state = NoticeState.WITHDRAWN
     return len(reached)

@@ -208,9 +208,17 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
     now = datetime.now(CHINA)
     async with in_transaction():
         await move_state(notice, NoticeState.APPROVED, NoticeState.PUBLISHED, correction_reason="")
+        # The event first: the database lets the old version be superseded only by the
+        # newest audit event, this notice's "publish" (migration 0015).
+        event = await record_event(actor.name, "publish", f"notice:{notice.id}",
+                                   {"version": number, "fingerprint": digest,
+                                    "verify_code": code,
+                                    "supersedes": previous.verify_code if previous else None,
+                                    "deliveries": len(targets)})
         if previous is not None:
             await NoticeVersion.filter(id=previous.id).update(
-                status=VersionStatus.SUPERSEDED, status_changed_at=now)
+                status=VersionStatus.SUPERSEDED, status_changed_at=now,
+                status_event_id=event.id)
         version = await NoticeVersion.create(
             notice=notice, number=number, content=content, fingerprint=digest,
             verify_code=code, status=VersionStatus.CURRENT, period_start=pub.period_start,
@@ -221,10 +229,6 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
             Delivery(version=version, target_id=target_id, next_attempt_at=now)
             for target_id in targets
         ])
-        await record_event(actor.name, "publish", f"notice:{notice.id}",
-                           {"version": number, "fingerprint": digest, "verify_code": code,
-                            "supersedes": previous.verify_code if previous else None,
-                            "deliveries": len(targets)})
     return version
 
 

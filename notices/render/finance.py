@@ -13,6 +13,7 @@ from typing import Any
 from notices.fingerprint import format_code
 from notices.money import format_fen
 from notices.render.publication import Publication
+from notices.render.robot_text import inert
 from pdf.amounts import balance_in_words
 from pdf.finance_model import FinanceDoc, FinanceLine, SupervisionReview
 
@@ -60,14 +61,15 @@ def finance_markdown(content: dict[str, Any], pub: Publication) -> str:
     region, bal = content["region"], content["balance"]
     review = content.get("supervision")
     lines = [
-        f"## {content['title']}",
-        f"> 地区：{region['township']} {region['name']}",
+        f"## {inert(content['title'])}",
+        f"> 地区：{inert(region['township'])} {inert(region['name'])}",
         f"> 公示期：{_zh(pub.period_start)} 至 {_zh(pub.period_end)}",
         f"> 收支：**{len(content['entries'])}** 笔　收入 **{_yuan(bal['income_fen'])}** 元　"
         f"支出 **{_yuan(bal['expense_fen'])}** 元",
         f"> 结算：{reconciliation_text(content)}",
         f"> 期末余额大写：{balance_in_words(bal['closing_fen'])}",
-        f"> 监督委员会：{review['by']} {review['at']} 审核：{review['opinion']}"
+        f"> 监督委员会：{inert(review['by'])} {inert(review['at'])} "
+        f"审核：{inert(review['opinion'])}"
         if review else "> 监督委员会：尚未签核",
         f"> 核验码：<font color=\"warning\">{format_code(pub.verify_code)}</font>",
     ]

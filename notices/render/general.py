@@ -13,6 +13,7 @@ from pdf.general import BodyBlock, GeneralDoc, Heading, ListBlock, Paragraph, Pi
 
 if TYPE_CHECKING:
     from notices.render.publication import Publication
+from notices.render.robot_text import inert
 
 ROBOT_EXCERPT_CHARS = 300  # the card gives the gist; the PDF and the web page have it all
 
@@ -64,12 +65,12 @@ def general_robot_markdown(content: dict[str, Any], pub: Publication) -> str:
     region = content["region"]
     pictures = sum(1 for b in content["body"] if b["type"] == "picture")
     lines = [
-        f"## {content['title']}",
-        f"> 地区：{region['township']} {region['name']}",
+        f"## {inert(content['title'])}",
+        f"> 地区：{inert(region['township'])} {inert(region['name'])}",
         f"> 公示期：{_zh_date(pub.period_start)} 至 {_zh_date(pub.period_end)}",
         f"> 核验码：<font color=\"warning\">{format_code(pub.verify_code)}</font>",
         "",
-        excerpt(content),
+        inert(excerpt(content)),
     ]
     if pub.correction_of:
         lines.insert(1, f"**更正**：本版替代核验码 {format_code(pub.correction_of)} 的版本")

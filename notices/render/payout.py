@@ -13,6 +13,7 @@ from notices.fingerprint import format_code
 from notices.money import format_fen
 from notices.privacy.masking import mask_name_online
 from notices.render.publication import Publication
+from notices.render.robot_text import inert
 from pdf.amounts import amount_in_words
 from pdf.model import NoticeDoc, PayoutLine
 
@@ -96,8 +97,8 @@ def payout_markdown(content: dict[str, Any], pub: Publication) -> str:
     """The card of a payout list (or a 低保/特困 list) for the village cadres' WeCom group."""
     region = content["region"]
     lines = [
-        f"## {content['title']}",
-        f"> 地区：{region['township']} {region['name']}",
+        f"## {inert(content['title'])}",
+        f"> 地区：{inert(region['township'])} {inert(region['name'])}",
         f"> 公示期：{_zh_date(pub.period_start)} 至 {_zh_date(pub.period_end)}",
         f"> 户数：**{len(content['rows'])}** 户　合计：**{format_fen(content['total_fen'])}** 元",
         *([f"> 保障人数：**{_people(content)}** 人"] if is_assistance(content) else []),

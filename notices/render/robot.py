@@ -11,6 +11,7 @@ from notices.render.finance import finance_markdown
 from notices.render.general import general_robot_markdown, is_general
 from notices.render.payout import payout_markdown
 from notices.render.publication import Publication
+from notices.render.robot_text import inert
 
 MARKDOWN_LIMIT_BYTES = 4096  # a WeCom group robot's markdown message
 
@@ -27,10 +28,10 @@ def withdrawal_markdown(content: dict[str, Any], code: str, reason: str) -> str:
     """The notice to every place a withdrawn notice reached."""
     region = content["region"]
     return "\n".join([
-        f"## 【撤回】{content['title']}",
-        f"> 地区：{region['township']} {region['name']}",
+        f"## 【撤回】{inert(content['title'])}",
+        f"> 地区：{inert(region['township'])} {inert(region['name'])}",
         f"> 核验码：<font color=\"warning\">{format_code(code)}</font> 的公示已撤回",
-        f"> 原因：{reason}",
+        f"> 原因：{inert(reason)}",
         "",
         "请把公开栏上的这份公示取下，并在群里告知村民。",
     ])

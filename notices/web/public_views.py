@@ -6,10 +6,12 @@ elderly reader: large type, one column, Chinese throughout.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from notices.audit_anchors import ANCHOR_FILE, chain_head, latest_anchors
 from notices.clock import today_in_china
 from notices.county.settings import get_int
 from notices.delivery.consistency import consistency_matrix
@@ -33,6 +35,8 @@ STORE = web.AppKey("file_store", FileStore)
 CIPHER = web.AppKey("cipher", SensitiveCipher)
 GRACE_DAYS = web.AppKey("personal_list_grace_days", int)
 ONLINE_URL = web.AppKey("online_pdf_public_url", str)
+ANCHORS = web.AppKey("audit_anchor_file", Path)
+SHOWN_ANCHORS = 30
 _FORM_LIMIT = 8 * 1024  # an objection form is a few hundred bytes; refuse anything larger
 
 
@@ -41,6 +45,7 @@ def setup(app: web.Application, runtime: Any) -> None:
     app[CIPHER] = runtime.cipher
     app[GRACE_DAYS] = runtime.config.personal_list_grace_days
     app[ONLINE_URL] = runtime.config.public_url
+    app[ANCHORS] = runtime.config.home / ANCHOR_FILE
     app.router.add_get("/", index, name="index")
     app.router.add_get("/v/{code}", village, name="village")
     app.router.add_get("/n/{code}.pdf", notice_pdf, name="notice_pdf")
@@ -50,6 +55,7 @@ def setup(app: web.Application, runtime: Any) -> None:
     app.router.add_get("/o/{receipt}", objection_status, name="objection_status")
     app.router.add_get("/check/{code}", consistency, name="consistency")
     app.router.add_get("/api/verify/{code}", verify_api, name="verify_api")
+    app.router.add_get("/audit", audit_anchors, name="audit_anchors")
 
 
 async def index(request: web.Request) -> web.Response:
@@ -151,3 +157,11 @@ async def consistency(request: web.Request) -> web.Response:
 async def verify_api(request: web.Request) -> web.Response:
     check = await verification.verify(request.match_info["code"])
     return web.json_response(check.as_dict(), dumps=dumps_json)
+
+
+async def audit_anchors(request: web.Request) -> web.Response:
+    """The audit chain's head and its latest anchors, for anyone to save (a copy of the
+    anchors beyond our database's reach: ``notices.audit_anchors``)."""
+    return render("audit.html", {"head": await chain_head(), "anchors": latest_anchors(
+        request.app[ANCHORS], SHOWN_ANCHORS)})
+

@@ -4,6 +4,7 @@ rows pointing at it would make that fail)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -37,10 +38,14 @@ async def test_a_database_with_published_notices_upgrades_and_keeps_them(tmp_pat
             cipher=SensitiveCipher(b"k" * 32, b"h" * 32), accept_warnings=True)
         notice = (await create_payout_notices(summary.batch_id, clerk))[0]
         await Notice.filter(id=notice.id).update(state=NoticeState.PUBLISHED)
-        await NoticeVersion.create(
-            notice=notice, number=1, content=notice.draft_content, fingerprint="f" * 64,
-            verify_code="ABCD1234", period_start=date(2026, 11, 1), period_end=date(2026, 11, 7),
-            published_at=datetime(2026, 11, 1, tzinfo=CHINA), published_by=clerk, pdf_file="x.pdf")
+        # The row as that schema had it (today's model has columns added since).
+        await Tortoise.get_connection("default").execute_query(
+            "INSERT INTO notice_version (notice_id, number, content, fingerprint, verify_code,"
+            " status, period_start, period_end, published_at, published_by_id, pdf_file,"
+            " withdrawn_reason) VALUES (?, 1, ?, ?, 'ABCD1234', 'current', ?, ?, ?, ?,"
+            " 'x.pdf', '')",
+            [notice.id, json.dumps(notice.draft_content), "f" * 64, date(2026, 11, 1),
+             date(2026, 11, 7), datetime(2026, 11, 1, tzinfo=CHINA), clerk.id])
     finally:
         await Tortoise.close_connections()
 

@@ -15,6 +15,7 @@ import pytest
 
 from bot.render_batch import notice_pdf, render_batch, safe_name
 from bot.runtime import Runtime
+from notices.audit import record_event
 from notices.fingerprint import format_code
 from notices.ledgers.payouts.services import import_payouts
 from notices.lifecycle import corrections
@@ -172,7 +173,9 @@ async def test_a_withdrawn_notice_is_left_out_of_the_print_files(
     gone, version = xigang.id, published[xigang.id]
     # What a withdrawal leaves behind (notices.lifecycle.corrections does it, with its
     # announcements).
-    await NoticeVersion.filter(id=version.id).update(status=VersionStatus.WITHDRAWN)
+    event = await record_event("test", "withdraw", f"notice:{gone}")  # the database wants it
+    await NoticeVersion.filter(id=version.id).update(status=VersionStatus.WITHDRAWN,
+                                                     status_event_id=event.id)
     await Notice.filter(id=gone).update(state=NoticeState.WITHDRAWN)
     summary = await render_batch(tmp_path / "w", runtime.store, runtime.config.public_url,
                                  program=PROGRAM, year=2026, township=TOWNSHIP, workers=1)

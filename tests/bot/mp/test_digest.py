@@ -23,7 +23,7 @@ from notices.delivery.consistency import consistency_matrix
 from notices.delivery.mp_models import DigestMode, DigestState, MpDigest, MpDigestItem
 from notices.ledgers.payouts.services import import_payouts
 from notices.lifecycle import workflow as lifecycle
-from notices.models import Notice
+from notices.models import AuditEvent, Notice
 from tests.builders import (
     COUNTY,
     OTHER_TOWNSHIP,
@@ -112,6 +112,11 @@ async def test_the_digest_lists_new_notices_by_township_with_links(world: World)
     for code in await digests.MpDigestItem.all().values_list("version__verify_code", flat=True):
         assert f'href="http://cunwu.test/n/{code}"' in article["content"]
     assert "张建国" not in article["content"]  # names stay in the notices, not the digest
+    # The audit chain's head as it was, for the public to keep (an anchor outside our DB).
+    created = await AuditEvent.get(action="digest_created")
+    head = await AuditEvent.filter(id__lt=created.id).order_by("-id").first()
+    assert head is not None
+    assert f"截至第 {head.id} 条操作记录，链头哈希为 {head.hash}" in article["content"]
     # The platform's job report settles it.
     await digests.job_finished(msg_id=digest.msg_id, ok=True, status="send success")
     assert (await MpDigest.get()).state == DigestState.DELIVERED
@@ -285,6 +290,7 @@ async def test_the_platforms_job_report_on_the_callback_settles_the_digest(
     await ours.start_server()
     world.fake.mp_events_url = str(ours.make_url("/wechat/mp"))
     world.fake.mp_events_token = world.config.mp_token
+    world.fake.mp_events_aes = (world.config.mp_aes_key, world.config.mp_appid)  # safe mode
     try:
         await world.sender().run_once(world.clock.now)
         for _ in range(100):

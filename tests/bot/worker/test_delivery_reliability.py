@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from notices.audit_anchors import ANCHOR_FILE, chain_head, latest_anchors, read_anchors
 from notices.clock import CHINA
 from notices.delivery import outbox, send_window
 from notices.delivery.messages import Step
@@ -157,3 +158,16 @@ async def test_a_page_image_over_the_limit_is_rendered_narrower(wecom: WeComEnv)
     assert len(smaller) < len(full)
     with pytest.raises(ValueError, match="540"):
         _page_one(pdf, 1000)
+
+
+async def test_the_worker_anchors_the_audit_chain_when_it_grows(wecom: WeComEnv):
+    await publish_county(wecom.runtime)   # publishing appends audit events
+    worker = wecom.worker()
+    path = wecom.runtime.config.home / ANCHOR_FILE
+    await worker.sweep_once()
+    head = await chain_head()
+    assert head is not None
+    assert [(a.event_id, a.hash, a.source) for a in latest_anchors(path, 5)] == [
+        (head.event_id, head.hash, "worker")]
+    await worker.sweep_once()             # nothing new: no new line
+    assert len(read_anchors(path)[0]) == 1

@@ -18,6 +18,7 @@ from bot.app import create_app
 from bot.cli.main import main
 from bot.db import open_database
 from bot.runtime import build_runtime
+from notices.audit import record_event
 from notices.delivery import forward_pack
 from notices.delivery.consistency import consistency_matrix
 from notices.delivery.models import ForwardConfirmation
@@ -127,7 +128,9 @@ async def test_a_superseded_version_cannot_be_confirmed(published):
     runtime, version = published
     key = forward_pack.pack_key(runtime.secrets.lookup_key)
     pack = await forward_pack.pack_for_notice(key, version.notice_id, VILLAGE_A, "http://x")
-    await NoticeVersion.filter(id=version.id).update(status="superseded")
+    event = await record_event("test", "publish", f"notice:{version.notice_id}")
+    await NoticeVersion.filter(id=version.id).update(status="superseded",
+                                                     status_event_id=event.id)
     with pytest.raises(Conflict):
         await forward_pack.confirm_forward(key, pack.token, "王文书", "东湖村村民群")
 
