@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from notices.delivery import targets
-from notices.models import Delivery, DeliveryState, VersionStatus
+from notices.lifecycle import corrections
+from notices.models import Delivery, DeliveryState
 from tests.bot.worker.wecom_env import ROBOT_KEY, WeComEnv, publish_county, wecom
 from tests.builders import OTHER_TOWNSHIP, VILLAGE_A, VILLAGE_B, create_staff
 from villages import services as villages
@@ -53,9 +54,9 @@ async def test_only_a_failed_delivery_of_a_standing_version_is_resent(wecom: WeC
         await targets.resend(delivered.id, clerk)
     # Failed, but the version was withdrawn since: re-sending would spread what no longer stands.
     await Delivery.filter(id=delivered.id).update(state=DeliveryState.FAILED)
-    await delivered.fetch_related("version")
-    delivered.version.status = VersionStatus.WITHDRAWN
-    await delivered.version.save(update_fields=["status"])
+    await delivered.fetch_related("version__notice")
+    await corrections.withdraw(delivered.version.notice, await villages.get_staff("reviewer"),
+                               "名单有误，撤回重发")
     with pytest.raises(Conflict, match="更正或撤回"):
         await targets.resend(delivered.id, clerk)
     with pytest.raises(NotFound, match="没有编号为 999999 的投递"):
