@@ -34,6 +34,9 @@ MAX_GROUP = 50
 # New WeChat groups a village's pack links may name before someone confirms them. A link
 # let anyone create 20 permanent targets, one named with a mobile number, shown on /check.
 MAX_PENDING_GROUPS = 5
+# Confirmations one pack (a version in a village) may record: a village has a handful of
+# groups; past this the link is being abused, and every row shows on the pack page.
+MAX_CONFIRMATIONS = 50
 
 
 def pack_key(lookup_key: bytes) -> bytes:
@@ -187,11 +190,19 @@ async def record_forward(version_id: int, region_id: int, forwarded_by: str, gro
     if version.status != status:
         raise Conflict(refusal)
     now = now or datetime.now(CHINA)
+    made = await ForwardConfirmation.filter(
+        delivery__version_id=version.id, delivery__target__region_id=region.id,
+        delivery__purpose=purpose).count()
+    if made >= MAX_CONFIRMATIONS:
+        raise Conflict(f"这份转发包已登记了{made}次转发，不能再登记；如有遗漏请联系乡镇经办人")
     async with in_transaction():
         target = await _group_target(region, group)
         delivery, _ = await Delivery.get_or_create(
             version=version, target=target, purpose=purpose,
             defaults={"next_attempt_at": now})
+        again = await ForwardConfirmation.get_or_none(delivery=delivery, forwarded_by=who)
+        if again is not None:  # a second tap (or a reload) records nothing new
+            return again
         await Delivery.filter(id=delivery.id).update(
             state=DeliveryState.DELIVERED, delivered_at=now, lease_until=None, last_error="")
         confirmation = await ForwardConfirmation.create(

@@ -257,3 +257,27 @@ def test_cli_lists_and_rejects_pending_groups(config, capsys, monkeypatch):
     assert "已驳回微信群" in capsys.readouterr().out
     assert main(["wechat-group", "pending", VILLAGE_A]) == 0
     assert "没有等待确认的微信群" in capsys.readouterr().out
+
+
+@pytest.mark.storage
+async def test_confirming_the_same_group_twice_records_it_once(published):
+    runtime, version = published
+    key = forward_pack.pack_key(runtime.secrets.lookup_key)
+    pack = await forward_pack.pack_for_notice(key, version.notice_id, VILLAGE_A, "http://x")
+    first = await forward_pack.confirm_forward(key, pack.token, "王文书", "东湖村村民群")
+    again = await forward_pack.confirm_forward(key, pack.token, "王文书", "东湖村村民群")
+    assert again.id == first.id and await ForwardConfirmation.all().count() == 1
+    assert await AuditEvent.filter(action="forward_confirm").count() == 1
+
+
+@pytest.mark.storage
+async def test_a_pack_link_records_a_bounded_number_of_confirmations(published, monkeypatch):
+    runtime, version = published
+    monkeypatch.setattr(forward_pack, "MAX_CONFIRMATIONS", 3)
+    key = forward_pack.pack_key(runtime.secrets.lookup_key)
+    pack = await forward_pack.pack_for_notice(key, version.notice_id, VILLAGE_A, "http://x")
+    for n in range(3):
+        await forward_pack.confirm_forward(key, pack.token, f"村民{n}", "东湖村村民群")
+    with pytest.raises(Conflict, match="不能再登记"):
+        await forward_pack.confirm_forward(key, pack.token, "又一个", "东湖村村民群")
+    assert await ForwardConfirmation.all().count() == 3
