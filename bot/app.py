@@ -7,7 +7,7 @@ import contextlib
 import gc
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -30,7 +30,7 @@ from notices.delivery import outbox
 from notices.delivery.forward_pack import pack_key
 from notices.web import console_views, forward_views, import_api, print_views, withdrawal_views
 from notices.web import public_views as notice_views
-from notices.web.responses import error_middleware
+from notices.web.responses import STATIC_DIR, error_middleware
 from villages.models import ChannelKind, ChannelTarget
 
 log = logging.getLogger("cunwu.app")
@@ -38,6 +38,36 @@ RUNTIME = web.AppKey("runtime", Runtime)
 WORKER = web.AppKey("worker", DeliveryWorker)
 #: The fake WeChat's state in fake mode (a FakeWeChatState, imported only in that mode).
 FAKE_WECHAT: web.AppKey[Any] = web.AppKey("fake_wechat")
+
+
+# Every response, pages and errors and files alike. No page has inline script (the copy
+# buttons load /static/copy-buttons.js), so script-src is 'self' only; inline style stays
+# allowed (the templates' <style> blocks carry no data a client controls). No page may be
+# framed (clickjacking the confirm buttons of a forward pack), and no Referer leaves a page:
+# the addresses of forward packs and withdrawal packs are their keys.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
+}
+
+
+@web.middleware
+async def security_headers(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:  # redirects and aiohttp's own errors are raised
+        exc.headers.update(SECURITY_HEADERS)
+        raise
+    if not response.prepared:  # a streamed response has sent its headers already
+        response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 class PathOnlyAccessLogger(AbstractAccessLogger):
@@ -72,7 +102,8 @@ def build_worker(runtime: Runtime, session: aiohttp.ClientSession, *,
 def create_app(config: Config, *, with_worker: bool = True,
                open_db: bool = True) -> web.Application:
     """The service. ``open_db=False`` is for callers that already hold the connection."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=25 * 1024 * 1024)
+    app = web.Application(middlewares=[security_headers, error_middleware],
+                          client_max_size=25 * 1024 * 1024)
     runtime = build_runtime(config)
     app[RUNTIME] = runtime
     notice_views.setup(app, runtime)
@@ -83,6 +114,7 @@ def create_app(config: Config, *, with_worker: bool = True,
     console_views.setup(app, runtime)  # /console: the clerk's import console
     print_views.setup(app)  # /console/print/<code>.pdf: the full-name board, staff only
     app.router.add_get("/healthz", healthz)
+    app.router.add_static("/static/", STATIC_DIR)  # the pages' scripts
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         await open_database(config.database_url)

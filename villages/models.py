@@ -30,6 +30,17 @@ class ChannelKind(StrEnum):
     WECHAT_GROUP = "wechat_group"  # an ordinary WeChat group: forwarded by hand
 
 
+class Vetting(StrEnum):
+    """Whether staff stand behind a channel target. Staff register targets confirmed; a
+    WeChat group first named by whoever holds a forward-pack link waits for a cadre or clerk
+    to confirm it: until then it gets no pack of later notices and its name is not shown
+    on the public consistency page."""
+
+    CONFIRMED = "confirmed"
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+
 class Region(Model):
     """One unit of the 统计用区划代码 tree. Its code is the stable 12-digit code."""
 
@@ -84,6 +95,7 @@ class ChannelTarget(Model):
     name = fields.CharField(max_length=100)
     address = fields.CharField(max_length=200)
     active = fields.BooleanField(default=True)
+    vetting = fields.CharEnumField(Vetting, max_length=10, default=Vetting.CONFIRMED)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

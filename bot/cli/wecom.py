@@ -17,11 +17,22 @@ def add_wecom_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler="bot.commands.wecom:customer_group_add")
 
     wechat = command_group(sub, "wechat-group", "ordinary WeChat groups (forwarded by hand)")
-    p = wechat.add_parser("add", help="a village's WeChat group that gets a forward pack")
+    p = wechat.add_parser("add", help="a village's WeChat group that gets a forward pack "
+                                      "(confirms one a forward-pack link registered)")
     p.add_argument("village", help="12-digit village code")
     p.add_argument("--name", required=True, help="the group's name, e.g. 东湖村村民群")
     json_arg(p)
     p.set_defaults(handler="bot.commands.wecom:wechat_group_add")
+    p = wechat.add_parser("pending", help="groups forward-pack links registered, to confirm")
+    p.add_argument("village", help="12-digit village code")
+    json_arg(p)
+    p.set_defaults(handler="bot.commands.wecom:wechat_group_pending")
+    p = wechat.add_parser("reject", help="a group a forward-pack link registered that is "
+                                         "not the village's")
+    p.add_argument("village", help="12-digit village code")
+    p.add_argument("--name", required=True, help="the group's name as registered")
+    json_arg(p)
+    p.set_defaults(handler="bot.commands.wecom:wechat_group_reject")
 
     pack = command_group(sub, "forward-pack", "forward packs for ordinary WeChat groups")
     p = pack.add_parser("show", help="the text (≤ 2 KB) and links of a notice's pack")

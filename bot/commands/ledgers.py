@@ -44,6 +44,9 @@ async def import_payouts(args: argparse.Namespace, config: Config) -> Outcome:
         verb = f"已替换批次 {summary.batch_id}（第{summary.revision}版）"
     stale = (f"；已发布的公示 {'、'.join(map(str, summary.stale_notices))} 与台账不一致，"
              "请用 cunwu notice correct 更正" if summary.stale_notices else "")
+    if summary.stale_drafts:
+        stale += (f"；未发布的公示 {'、'.join(map(str, summary.stale_drafts))} 是按旧表起草的，"
+                  f"请用 cunwu notice create --batch {summary.batch_id} 重新起草")
     return summary.as_dict(), (f"{verb}：{summary.rows} 行，{summary.households} 户，"
                                f"合计 {format_fen(summary.total_fen)} 元{stale}")
 

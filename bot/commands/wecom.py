@@ -24,6 +24,25 @@ async def wechat_group_add(args: argparse.Namespace, config: Config) -> Outcome:
     return {"id": target.id, "name": target.name}, f"已登记微信群：{target.name}"
 
 
+async def wechat_group_pending(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        groups = await group_targets.pending_wechat_groups(args.village)
+    out = [{"id": g.id, "name": g.name, "registered_at": g.created_at.isoformat()}
+           for g in groups]
+    if not groups:
+        return out, "没有等待确认的微信群"
+    lines = [f"  {g.name}" for g in groups]
+    return out, "\n".join(["以下微信群是通过转发包登记的，请核实后确认或驳回：", *lines,
+                           "确认：cunwu wechat-group add <村代码> --name <群名>",
+                           "驳回：cunwu wechat-group reject <村代码> --name <群名>"])
+
+
+async def wechat_group_reject(args: argparse.Namespace, config: Config) -> Outcome:
+    async with opened(config):
+        target = await group_targets.reject_wechat_group(args.village, args.name)
+    return {"id": target.id, "name": target.name}, f"已驳回微信群：{target.name}"
+
+
 async def forward_pack_show(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config) as runtime:
         key = forward_pack.pack_key(runtime.secrets.lookup_key)

@@ -16,6 +16,7 @@ from notices.kinds.finance import finance_stale, is_finance
 from notices.kinds.payout import content_from_ledger
 from notices.models import Delivery, DeliveryPurpose, DeliveryState, NoticeVersion, VersionStatus
 from villages.codes import prefix_of
+from villages.models import ChannelTarget, Vetting
 
 # Keys publication adds to the drafted content; without them a version is comparable to
 # what the ledger would draft today.
@@ -75,6 +76,14 @@ async def _ledger_stale(version: NoticeVersion) -> bool:
     return now is None or fingerprint(now) != fingerprint(base)
 
 
+def public_name(target: ChannelTarget) -> str:
+    """A target's name as the public page shows it: a group named through a forward-pack
+    link shows its name only once staff confirmed it (the name is whatever the link's
+    holder typed, and could be anyone's phone number)."""
+    return {Vetting.PENDING: "待确认的群", Vetting.REJECTED: "已驳回的群"}.get(
+        target.vetting, target.name)
+
+
 def _channel_cells(current: NoticeVersion, deliveries: list[Delivery]) -> list[Cell]:
     """One cell per target: the robot group, each cadre's customer groups ("customer-group
     task confirmed" once the cadre tapped send) and each ordinary WeChat group ("forward pack
@@ -98,7 +107,8 @@ def _channel_cells(current: NoticeVersion, deliveries: list[Delivery]) -> list[C
             state = "pending"
         else:
             state = "stale" if held else "missing"
-        cells.append(Cell(str(sent[0].target.kind), sent[0].target.name, held, state, error))
+        cells.append(Cell(str(sent[0].target.kind), public_name(sent[0].target), held, state,
+                          error))
     return cells
 
 
@@ -164,7 +174,7 @@ async def withdrawal_rows(region_code: str | None = None) -> list[Row]:
                 notice.id, notice.title, notice.region.name, notice.region.code,
                 version.number, format_code(version.verify_code), False,
                 withdrawn=True, withdrawn_reason=version.withdrawn_reason)
-        row.cells.append(Cell(str(d.target.kind), d.target.name, version.number,
+        row.cells.append(Cell(str(d.target.kind), public_name(d.target), version.number,
                               _WITHDRAWAL_STATES[d.state], d.last_error))
     return list(rows.values())
 

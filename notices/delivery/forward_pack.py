@@ -15,20 +15,28 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from notices.audit import record_event
 from notices.clock import CHINA
 from notices.delivery.models import ForwardConfirmation
 from notices.models import Delivery, DeliveryPurpose, DeliveryState, NoticeVersion, VersionStatus
+from notices.privacy.numbers import find_personal_numbers
 from notices.render.group_text import FORWARD_LIMIT_BYTES, group_text
 from notices.render.publication import publication_of
 from villages.errors import Conflict, InvalidInput, NotFound
-from villages.models import ChannelKind, ChannelTarget, Region
+from villages.models import ChannelKind, ChannelTarget, Region, Vetting
 
 _CONTEXT = b"cunwu forward-pack v1"
 MAX_NAME = 30
 MAX_GROUP = 50
+# New WeChat groups a village's pack links may name before someone confirms them. A link
+# let anyone create 20 permanent targets, one named with a mobile number, shown on /check.
+MAX_PENDING_GROUPS = 5
+# Confirmations one pack (a version in a village) may record: a village has a handful of
+# groups; past this the link is being abused, and every row shows on the pack page.
+MAX_CONFIRMATIONS = 50
 
 
 def pack_key(lookup_key: bytes) -> bytes:
@@ -123,6 +131,32 @@ async def confirm_forward(key: bytes, token: str, forwarded_by: str, group_name:
                                 DeliveryPurpose.PUBLISH, client_ip=client_ip, now=now)
 
 
+async def _group_target(region: Region, group: str) -> ChannelTarget:
+    """The village's WeChat group of that name. A group named here for the first time is
+    recorded as pending: anyone holding the link could name it, so it gets no pack of later
+    notices and its name stays off the public consistency page until a cadre or clerk
+    confirms it (``cunwu wechat-group add``); and only a few may wait at once."""
+    target = await ChannelTarget.get_or_none(region=region, kind=ChannelKind.WECHAT_GROUP,
+                                             address=group)
+    if target is not None:
+        if target.vetting == Vetting.REJECTED:
+            raise Conflict(f"“{group}”已被乡镇或村干部确认为不是本村的群，不能登记转发")
+        return target
+    waiting = await ChannelTarget.filter(region=region, kind=ChannelKind.WECHAT_GROUP,
+                                         vetting=Vetting.PENDING).count()
+    if waiting >= MAX_PENDING_GROUPS:
+        raise Conflict(f"本村已有{waiting}个新登记的群等待确认，请先请村干部或乡镇经办人"
+                       "确认这些群，再登记新的群")
+    try:
+        async with in_transaction():  # a savepoint: a concurrent confirm may create it first
+            return await ChannelTarget.create(region=region, kind=ChannelKind.WECHAT_GROUP,
+                                              address=group, name=group, active=False,
+                                              vetting=Vetting.PENDING)
+    except IntegrityError:
+        return await ChannelTarget.get(region=region, kind=ChannelKind.WECHAT_GROUP,
+                                       address=group)
+
+
 # What a pack of each purpose may confirm, what it says otherwise, and its audit action.
 _FORWARDABLE = {
     DeliveryPurpose.PUBLISH: (VersionStatus.CURRENT, "forward_confirm",
@@ -143,6 +177,9 @@ async def record_forward(version_id: int, region_id: int, forwarded_by: str, gro
         problems.append(f"请填写您的姓名（不超过{MAX_NAME}个字）")
     if not group or len(group) > MAX_GROUP:
         problems.append(f"请填写转发到的群名（不超过{MAX_GROUP}个字）")
+    for label, text in (("姓名", who), ("群名", group)):
+        if find_personal_numbers(text):
+            problems.append(f"{label}里不能有手机号、身份证号或银行卡号")
     if problems:
         raise InvalidInput("；".join(problems))
     version = await NoticeVersion.get_or_none(id=version_id)
@@ -153,16 +190,19 @@ async def record_forward(version_id: int, region_id: int, forwarded_by: str, gro
     if version.status != status:
         raise Conflict(refusal)
     now = now or datetime.now(CHINA)
+    made = await ForwardConfirmation.filter(
+        delivery__version_id=version.id, delivery__target__region_id=region.id,
+        delivery__purpose=purpose).count()
+    if made >= MAX_CONFIRMATIONS:
+        raise Conflict(f"这份转发包已登记了{made}次转发，不能再登记；如有遗漏请联系乡镇经办人")
     async with in_transaction():
-        # A group the cadre names for the first time becomes a target: later notices then
-        # get a pack row for it too, and the matrix shows whether it is up to date (or, for
-        # a withdrawal, that this group heard of it).
-        target, _ = await ChannelTarget.get_or_create(
-            region=region, kind=ChannelKind.WECHAT_GROUP, address=group,
-            defaults={"name": group})
+        target = await _group_target(region, group)
         delivery, _ = await Delivery.get_or_create(
             version=version, target=target, purpose=purpose,
             defaults={"next_attempt_at": now})
+        again = await ForwardConfirmation.get_or_none(delivery=delivery, forwarded_by=who)
+        if again is not None:  # a second tap (or a reload) records nothing new
+            return again
         await Delivery.filter(id=delivery.id).update(
             state=DeliveryState.DELIVERED, delivered_at=now, lease_until=None, last_error="")
         confirmation = await ForwardConfirmation.create(

@@ -19,7 +19,7 @@ from notices.ledgers.models import PayoutBatch, PayoutRow
 from notices.ledgers.payouts.services import ImportSummary, import_payouts
 from notices.lifecycle.checks import check_reason_publishable
 from notices.lifecycle.finance_correction import correct_finance
-from notices.lifecycle.workflow import move_state
+from notices.lifecycle.workflow import move_state, stale_drafts
 from notices.models import (
     Delivery,
     DeliveryPurpose,
@@ -95,10 +95,12 @@ def correctable_state(notice: Notice) -> NoticeState:
 
 async def import_payout_sheet(data: bytes, filename: str, **options: Any) -> ImportSummary:
     """Import a payout sheet; a re-import of a batch (``replace``) also lists the published
-    notices it made stale, which now need a correction."""
+    notices it made stale, which now need a correction, and the unpublished ones drafted
+    from the old sheet, which ``notice create --batch`` redrafts."""
     summary = await import_payouts(data, filename, **options)
     if summary.replaced:
         summary.stale_notices = [n.id for n in await stale_notices(summary.batch_id)]
+        summary.stale_drafts = [n.id for n in await stale_drafts(summary.batch_id)]
     return summary
 
 

@@ -74,21 +74,27 @@ async def get_notice(notice_id: int) -> Notice:
     return notice
 
 
+_UNPUBLISHED = (NoticeState.DRAFT, NoticeState.IN_REVIEW, NoticeState.APPROVED)
+
+
 async def create_payout_notices(batch_id: int, actor: Staff) -> list[Notice]:
-    """Draft one notice per village of the batch and the township summary."""
+    """Draft one notice per village of the batch and the township summary. Again on a batch
+    re-imported (``--replace``) since its notices were drafted, it redrafts the unpublished
+    ones from the ledger as it is now (published ones are corrected: ``stale_notices``)."""
     check_role(actor, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
     batch = await PayoutBatch.get_or_none(id=batch_id)
     if batch is None:
         raise NotFound(f"没有编号为 {batch_id} 的补贴批次")
     township = await Region.get(id=batch.township_id)
     check_in_scope(actor, township)
-    existing = await Notice.filter(batch=batch).exclude(state=NoticeState.WITHDRAWN).count()
-    if existing:
-        raise Conflict(f"批次 {batch_id} 已有 {existing} 份公示；用 cunwu notice list 查看")
+    existing = await Notice.filter(batch=batch).exclude(state=NoticeState.WITHDRAWN)
+    if existing and not await stale_drafts(batch.id):
+        raise Conflict(f"批次 {batch_id} 已有 {len(existing)} 份公示；用 cunwu notice list 查看")
     villages = await village_contents(batch)
     summary = summary_content(batch, township, villages)
     drafts = [(village_id, NoticeKind.PAYOUT_VILLAGE, c) for village_id, c in villages.items()]
     drafts.append((township.id, NoticeKind.PAYOUT_SUMMARY, summary))
+    have = {(n.region_id, n.kind): n for n in existing}
     item = await item_for_program(batch.program)
     async with in_transaction():
         created = [
@@ -98,11 +104,49 @@ async def create_payout_notices(batch_id: int, actor: Staff) -> list[Notice]:
                 draft_content=content, draft_sha256=fingerprint(content),
                 batch_revision=batch.revision, author=actor,
             )
-            for region_id, kind, content in drafts
+            for region_id, kind, content in drafts if (region_id, kind) not in have
         ]
+        redrafted = await _redraft(batch, {(r, k): c for r, k, c in drafts}, existing, actor)
         await record_event(actor.name, "create_notices", f"batch:{batch.id}",
-                           {"notices": [n.id for n in created]})
-    return created
+                           {"notices": [n.id for n in created],
+                            "redrafted": [n.id for n in redrafted], "revision": batch.revision})
+    return [*redrafted, *created]
+
+
+async def stale_drafts(batch_id: int) -> list[Notice]:
+    """Notices of the batch not yet published that were drafted before its last re-import:
+    their content is the old sheet's, and ``create_payout_notices`` redrafts them."""
+    batch = await PayoutBatch.get(id=batch_id)
+    return await Notice.filter(batch_id=batch_id, state__in=_UNPUBLISHED).exclude(
+        batch_revision=batch.revision).order_by("id")
+
+
+async def _redraft(batch: PayoutBatch, contents: dict[tuple[int, NoticeKind], dict[str, Any]],
+                   existing: list[Notice], actor: Staff) -> list[Notice]:
+    """Unpublished drafts of an older revision get the ledger's content and start over as
+    drafts (an earlier review approved other content). A village no longer in the sheet
+    loses its never-published draft; a correction draft of a published notice stays for
+    ``withdraw``, which is the way to take a published list down."""
+    redrafted = []
+    for notice in existing:
+        if notice.state not in _UNPUBLISHED or notice.batch_revision == batch.revision:
+            continue
+        content = contents.get((notice.region_id, notice.kind))
+        stale = Notice.filter(id=notice.id, state=notice.state,
+                              batch_revision=notice.batch_revision)
+        if content is None:
+            if not await NoticeVersion.exists(notice_id=notice.id):
+                await stale.update(state=NoticeState.WITHDRAWN,
+                                   withdrawn_reason="重新导入后本村已无发放记录，草稿作废")
+            continue
+        changes = {"draft_content": content, "draft_sha256": fingerprint(content),
+                   "title": content["title"], "batch_revision": batch.revision,
+                   "state": NoticeState.DRAFT, "approved_sha256": "", "author_id": actor.id}
+        if await stale.update(**changes):
+            for key, value in changes.items():
+                setattr(notice, key, value)
+            redrafted.append(notice)
+    return redrafted
 
 
 async def move_state(notice: Notice, expected: NoticeState, new: NoticeState,

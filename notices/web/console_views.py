@@ -11,6 +11,7 @@ from aiohttp import web
 
 from notices.ledgers.payouts.header import match_header, normalise_header
 from notices.web import console_data as present
+from notices.web.forms import read_form
 from notices.web.import_api import (
     CIPHER,
     MAX_BYTES,
@@ -35,12 +36,13 @@ from notices.web.signin import log_in, log_out
 from notices.web.upload_stash import UploadStash
 from notices.web.uploads import read_upload
 from villages.auth_models import StaffSession
-from villages.errors import CunwuError, InvalidInput
+from villages.errors import CunwuError
 from villages.models import Staff
 
 STASH = web.AppKey("upload_stash", UploadStash)
 HOURS = web.AppKey("session_hours", int)
-_LOGIN_FORM_LIMIT = 4096
+_SMALL_FORM_LIMIT = 4096  # sign-in, sign-out
+_CONFIRM_FORM_LIMIT = 16 * 1024  # a column choice per header of the sheet
 
 
 def setup(app: web.Application, runtime: Any) -> None:
@@ -82,9 +84,7 @@ async def login_page(request: web.Request, *, message: str = "", status: int = 2
 
 
 async def login_submit(request: web.Request) -> web.Response:
-    if (request.content_length or 0) > _LOGIN_FORM_LIMIT:
-        raise InvalidInput("提交的内容太长了")
-    form = await request.post()
+    form = await read_form(request, _SMALL_FORM_LIMIT)
     name, password = str(form.get("name", ""))[:50], str(form.get("password", ""))[:200]
     try:
         check_login_csrf(request, str(form.get("csrf", "")))
@@ -100,7 +100,7 @@ async def login_submit(request: web.Request) -> web.Response:
 
 async def logout(request: web.Request) -> web.Response:
     session = await require_session(request)
-    form = await request.post()
+    form = await read_form(request, _SMALL_FORM_LIMIT)
     check_csrf(session, str(form.get("csrf", "")))
     await log_out(session)
     response = web.HTTPFound("/console/login")
@@ -138,9 +138,7 @@ async def payouts_confirm(request: web.Request) -> web.Response:
     """The second step: the same file, now with the warnings accepted and/or the columns
     the clerk confirmed."""
     session = await require_session(request)
-    if (request.content_length or 0) > 16 * 1024:
-        raise InvalidInput("提交的内容太长了")
-    form = await request.post()
+    form = await read_form(request, _CONFIRM_FORM_LIMIT)
     check_csrf(session, str(form.get("csrf", "")))
     stash = request.app[STASH]
     token = str(form.get("stash", ""))

@@ -13,9 +13,10 @@ from notices.delivery.withdrawal_pack import withdrawal_token
 from notices.fingerprint import format_code
 from notices.models import VersionStatus
 from notices.render.images import long_png
+from notices.web.forms import read_form
 from notices.web.public_views import STORE
 from notices.web.responses import render
-from villages.errors import InvalidInput, NotFound
+from villages.errors import NotFound
 
 PACK_KEY = web.AppKey("forward_pack_key", bytes)
 PUBLIC_URL = web.AppKey("forward_public_url", str)
@@ -63,9 +64,7 @@ async def pack_image(request: web.Request) -> web.Response:
 
 
 async def pack_confirm(request: web.Request) -> web.Response:
-    if (request.content_length or 0) > _FORM_LIMIT:
-        raise InvalidInput("提交的内容太长了")
-    form = await request.post()
+    form = await read_form(request, _FORM_LIMIT)
     token = request.match_info["token"]
     await forward_pack.confirm_forward(
         request.app[PACK_KEY], token, str(form.get("who", "")), str(form.get("group", "")),

@@ -27,9 +27,10 @@ from notices.public import pages as public
 from notices.public import verification
 from notices.render.images import online_pdf_file
 from notices.versions import find_version
+from notices.web.forms import read_form
 from notices.web.responses import dumps_json, render
 from notices.web.session import client_address
-from villages.errors import InvalidInput, NotFound
+from villages.errors import NotFound
 
 STORE = web.AppKey("file_store", FileStore)
 CIPHER = web.AppKey("cipher", SensitiveCipher)
@@ -102,9 +103,7 @@ async def _grace_days(request: web.Request) -> int:
 
 
 async def objection_submit(request: web.Request) -> web.Response:
-    if (request.content_length or 0) > _FORM_LIMIT:
-        raise InvalidInput("提交的内容太长了")
-    form = await request.post()
+    form = await read_form(request, _FORM_LIMIT)
     filed = await objections.raise_objection(
         request.match_info["code"], str(form.get("text", "")), str(form.get("contact", "")),
         channel="web", cipher=request.app[CIPHER], today=today_in_china(),

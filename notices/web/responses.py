@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -13,6 +14,8 @@ from aiohttp import web
 from villages.errors import CunwuError
 
 log = logging.getLogger("cunwu.web")
+# Scripts the pages load (served at /static/): none is inline, so the CSP can forbid that.
+STATIC_DIR = Path(__file__).parent / "static"
 
 templates = jinja2.Environment(
     loader=jinja2.PackageLoader("notices.web", "templates"),

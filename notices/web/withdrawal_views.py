@@ -10,9 +10,9 @@ from aiohttp import web
 from notices.clock import CHINA
 from notices.delivery import withdrawal_pack
 from notices.fingerprint import format_code
+from notices.web.forms import read_form
 from notices.web.forward_views import PACK_KEY, PUBLIC_URL
 from notices.web.responses import render
-from villages.errors import InvalidInput
 
 _FORM_LIMIT = 4 * 1024
 
@@ -36,9 +36,7 @@ async def withdrawal_page(request: web.Request) -> web.Response:
 
 
 async def withdrawal_confirm(request: web.Request) -> web.Response:
-    if (request.content_length or 0) > _FORM_LIMIT:
-        raise InvalidInput("提交的内容太长了")
-    form = await request.post()
+    form = await read_form(request, _FORM_LIMIT)
     token = request.match_info["token"]
     await withdrawal_pack.confirm_withdrawal_forward(
         request.app[PACK_KEY], token, str(form.get("who", "")), str(form.get("group", "")),

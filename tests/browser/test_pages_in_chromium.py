@@ -116,8 +116,15 @@ def test_a_cadre_opens_the_forward_pack_copies_and_confirms_on_a_phone(served, c
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 390, "height": 844})
+        blocked: list[str] = []
+        page.on("console", lambda m: blocked.append(m.text)
+                if "Content Security Policy" in m.text else None)
         page.goto(pack["pack_page"])
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways
+        # The copy buttons' script (a static file: the CSP forbids inline script) runs.
+        page.locator("button.copy").first.click()
+        page.wait_for_function(
+            "document.querySelector('button.copy').textContent.includes('已复制')")
         size = page.eval_on_selector("#pack-text", "e => getComputedStyle(e).fontSize")
         assert float(size.removesuffix("px")) >= 18  # large type for the cadre
         assert page.inner_text("#pack-text") == pack["text"]
@@ -129,4 +136,5 @@ def test_a_cadre_opens_the_forward_pack_copies_and_confirms_on_a_phone(served, c
         assert "王文书 转发到“东湖村村民群”" in page.inner_text(".done")
         page.reload()  # post/redirect/get: a reload records nothing twice
         assert page.locator("ul.plain li").count() == 1
+        assert blocked == []  # nothing on the page was refused by the CSP
         browser.close()

@@ -3,6 +3,7 @@ committee's sign-off (村务监督委员会/民主理财小组) that publication
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -93,7 +94,8 @@ async def import_finance(data: bytes, filename: str, *, village_code: str, perio
         raise InvalidInput(f"{village.name} 不是村/社区，村级财务按村导入")
     check_in_scope(actor, village)
     period = parse_period(period_text)
-    sheet = read_finance_sheet(data, filename, period)
+    # Off the event loop: unpacking a workbook takes seconds and may wait for its turn.
+    sheet = await asyncio.to_thread(read_finance_sheet, data, filename, period)
     before, after = await _neighbours(village, period)
     if before is not None:
         opening = before.closing_fen

@@ -63,6 +63,7 @@ class ImportSummary:
     revision: int = 1  # > 1 when the import replaced (corrected) an existing batch
     replaced: bool = False
     stale_notices: list[int] = field(default_factory=list)  # published, now need a correction
+    stale_drafts: list[int] = field(default_factory=list)  # unpublished, now to be redrafted
     mappings_saved: int = 0
 
     def as_dict(self) -> dict[str, object]:
@@ -229,8 +230,10 @@ def check_period(period: str, year: int) -> str:
 async def _batch_to_replace(batch_id: int, township: Region, program: str, year: int,
                             period: str) -> PayoutBatch:
     batch = await PayoutBatch.get_or_none(id=batch_id)
-    if batch is None:
-        raise NotFound(f"没有第{batch_id}号批次，无法替换")
+    # Another township's batch reads exactly like a missing one: probing ids must not tell
+    # a clerk what other townships imported.
+    if batch is None or batch.township_id != township.id:  # type: ignore[attr-defined]
+        raise NotFound(f"本乡镇没有第{batch_id}号批次，无法替换")
     mine = (batch.township_id, batch.program, batch.year, batch.period)  # type: ignore[attr-defined]
     if mine != (township.id, program, year, period):
         when = f"{batch.year}年" + (f" {batch.period}" if batch.period else "")

@@ -16,7 +16,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from notices.ledgers.spreadsheet.guard import MAX_CELLS, check_zip_workbook
+from notices.ledgers.spreadsheet.guard import MAX_CELLS, check_zip_workbook, unpacking_slot
 from villages.errors import InvalidInput
 
 WORKBOOK_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".et"})
@@ -196,8 +196,9 @@ def read_grids(
             f"{max_bytes / (1024 * 1024):g} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes} 字节"
         )
         raise _reject(f"文件超过{limit}上限，请分成几个文件上传")
-    kind = sniff(data, filename)
-    if kind == "csv":
-        base = os.path.splitext(os.path.basename(filename))[0] or "CSV"
-        return [read_csv(data, base, max_rows)], []
-    return read_workbook(data, max_rows)
+    with unpacking_slot():  # bounds the memory all concurrent uploads take together
+        kind = sniff(data, filename)
+        if kind == "csv":
+            base = os.path.splitext(os.path.basename(filename))[0] or "CSV"
+            return [read_csv(data, base, max_rows)], []
+        return read_workbook(data, max_rows)

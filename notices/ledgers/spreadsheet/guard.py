@@ -17,13 +17,16 @@ dimensions are checked again after loading, before any Python objects are made.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import struct
+import threading
 import zipfile
 import zlib
+from collections.abc import Iterator
 
-from villages.errors import InvalidInput
+from villages.errors import CunwuError, InvalidInput
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_ENTRIES = 2000
@@ -32,6 +35,30 @@ RATIO_FLOOR = 10 * 1024 * 1024
 MAX_CELLS = 10_000_000  # grid cells over all sheets, about 320 MB inside calamine
 MAX_ODS_CONTENT = 60 * 1024 * 1024  # the .ods scan below is a Python loop per tag
 _CHUNK = 1 << 20
+# Each read may inflate MAX_UNCOMPRESSED bytes here and then fill MAX_CELLS inside calamine;
+# the caps held per request, yet four parallel 1 MB zip bombs took the server from 199 to
+# 862 MB. So the whole process unpacks at most this many spreadsheets at a time; the others
+# wait their turn (they run in worker threads) and, past BUSY_WAIT_S, are asked to retry.
+SHEETS_AT_ONCE = 2
+BUSY_WAIT_S = 60.0
+_unpacking = threading.BoundedSemaphore(SHEETS_AT_ONCE)
+
+
+class TooBusy(CunwuError):
+    status = 503
+    code = "busy"
+
+
+@contextlib.contextmanager
+def unpacking_slot() -> Iterator[None]:
+    """One of the process's few turns to unpack a spreadsheet; blocks, so call it off the
+    event loop."""
+    if not _unpacking.acquire(timeout=BUSY_WAIT_S):
+        raise TooBusy("服务器正在处理其他表格，请过一两分钟再上传")
+    try:
+        yield
+    finally:
+        _unpacking.release()
 
 # Fast path for .xlsx sheets: every cell written as <c r="A1" …> (Excel, WPS, LibreOffice,
 # POI, openpyxl, xlsxwriter all do). A cell tag of any other shape sends the sheet to the slow,

@@ -28,8 +28,10 @@ from notices.render.group_text import FORWARD_LIMIT_BYTES, group_text
 from notices.render.publication import Publication
 from tests.bot.worker.wecom_env import publish_county
 from tests.builders import VILLAGE_A, VILLAGE_B
+from tests.notices.fixtures.numbers import make_id
+from villages import group_targets
 from villages.errors import Conflict, InvalidInput, NotFound
-from villages.models import ChannelKind
+from villages.models import ChannelKind, ChannelTarget
 
 PUB = Publication(verify_code="7F3K92QD", url="https://cunwu.example.cn/n/7F3K92QD",
                   period_start=date(2026, 11, 22), period_end=date(2026, 11, 28),
@@ -160,3 +162,125 @@ def test_cli_prints_the_text_and_the_links(config, capsys, monkeypatch):
     assert "/f/" in out and "核验码" in out and "张建国" not in out
     assert main([*show, VILLAGE_B]) == 1
     assert "不是西岗村的公示" in capsys.readouterr().err
+
+
+@pytest.mark.storage
+async def test_a_pack_link_cannot_flood_the_village_with_group_targets(published):
+    runtime, version = published
+    key = forward_pack.pack_key(runtime.secrets.lookup_key)
+    pack = await forward_pack.pack_for_notice(key, version.notice_id, VILLAGE_A, "http://x")
+    refused = 0
+    for n in range(20):
+        try:
+            await forward_pack.confirm_forward(key, pack.token, "王文书", f"新群{n}")
+        except Conflict as exc:
+            refused += 1
+            assert "等待确认" in exc.message
+    assert refused == 20 - forward_pack.MAX_PENDING_GROUPS
+    pending = await ChannelTarget.filter(kind=ChannelKind.WECHAT_GROUP, vetting="pending")
+    assert len(pending) == forward_pack.MAX_PENDING_GROUPS
+    assert not any(t.active for t in pending)  # no pack rows for later notices
+
+
+@pytest.mark.storage
+@pytest.mark.parametrize(("who", "group"), [
+    ("王文书", "13812345678"), ("王文书", "村民群 138 1234 5678"),
+    ("13812345678", "东湖村村民群"), ("王文书", f"群{make_id()}"),
+])
+async def test_names_with_personal_numbers_are_refused(published, who, group):
+    runtime, version = published
+    key = forward_pack.pack_key(runtime.secrets.lookup_key)
+    pack = await forward_pack.pack_for_notice(key, version.notice_id, VILLAGE_A, "http://x")
+    with pytest.raises(InvalidInput, match="不能有手机号"):
+        await forward_pack.confirm_forward(key, pack.token, who, group)
+    assert not await ForwardConfirmation.exists()
+
+
+@pytest.mark.storage
+async def test_check_hides_a_new_group_name_until_staff_confirm_it(published):
+    runtime, version = published
+    key = forward_pack.pack_key(runtime.secrets.lookup_key)
+    pack = await forward_pack.pack_for_notice(key, version.notice_id, VILLAGE_A, "http://x")
+    await forward_pack.confirm_forward(key, pack.token, "王文书", "随便起的名字")
+
+    async def shown() -> list[str]:
+        row = next(r for r in await consistency_matrix(VILLAGE_A)
+                   if r.notice_id == version.notice_id)
+        return [c.target for c in row.cells if c.channel == ChannelKind.WECHAT_GROUP]
+
+    assert "随便起的名字" not in await shown() and "待确认的群" in await shown()
+    assert [t.name for t in await group_targets.pending_wechat_groups(VILLAGE_A)] == [
+        "随便起的名字"]
+    confirmed = await group_targets.add_wechat_group(VILLAGE_A, "随便起的名字")
+    assert confirmed.active and confirmed.vetting == "confirmed"
+    assert "随便起的名字" in await shown()
+    assert await group_targets.pending_wechat_groups(VILLAGE_A) == []
+
+
+@pytest.mark.storage
+async def test_a_rejected_group_is_hidden_and_cannot_be_registered_again(published):
+    runtime, version = published
+    key = forward_pack.pack_key(runtime.secrets.lookup_key)
+    pack = await forward_pack.pack_for_notice(key, version.notice_id, VILLAGE_A, "http://x")
+    for n in range(forward_pack.MAX_PENDING_GROUPS):
+        await forward_pack.confirm_forward(key, pack.token, "王文书", f"乱填{n}")
+    for n in range(forward_pack.MAX_PENDING_GROUPS):
+        await group_targets.reject_wechat_group(VILLAGE_A, f"乱填{n}")
+    with pytest.raises(Conflict, match="不是本村的群"):
+        await forward_pack.confirm_forward(key, pack.token, "王文书", "乱填0")
+    # Rejecting freed the places: a real new group can be named again.
+    await forward_pack.confirm_forward(key, pack.token, "王文书", "东湖村二组群")
+    row = next(r for r in await consistency_matrix(VILLAGE_A) if r.notice_id == version.notice_id)
+    assert not any("乱填" in c.target for c in row.cells)
+    with pytest.raises(NotFound):
+        await group_targets.reject_wechat_group(VILLAGE_A, "没有这个群")
+
+
+def test_cli_lists_and_rejects_pending_groups(config, capsys, monkeypatch):
+    async def setup() -> None:
+        await open_database(config.database_url)
+        try:
+            runtime = build_runtime(config)
+            await seed_catalog()
+            notices = await publish_county(runtime)
+            donghu = next(n for n in notices if n.kind == NoticeKind.PAYOUT_VILLAGE
+                          and n.draft_content["region"]["name"] == "东湖村")
+            key = forward_pack.pack_key(runtime.secrets.lookup_key)
+            pack = await forward_pack.pack_for_notice(key, donghu.id, VILLAGE_A, "")
+            await forward_pack.confirm_forward(key, pack.token, "王文书", "待核实的群")
+        finally:
+            await Tortoise.close_connections()
+
+    asyncio.run(setup())
+    monkeypatch.setenv("CUNWU_HOME", str(config.home))
+    monkeypatch.setenv("CUNWU_DATABASE_URL", config.database_url)
+    assert main(["wechat-group", "pending", VILLAGE_A]) == 0
+    assert "待核实的群" in capsys.readouterr().out
+    assert main(["wechat-group", "reject", VILLAGE_A, "--name", "待核实的群"]) == 0
+    assert "已驳回微信群" in capsys.readouterr().out
+    assert main(["wechat-group", "pending", VILLAGE_A]) == 0
+    assert "没有等待确认的微信群" in capsys.readouterr().out
+
+
+@pytest.mark.storage
+async def test_confirming_the_same_group_twice_records_it_once(published):
+    runtime, version = published
+    key = forward_pack.pack_key(runtime.secrets.lookup_key)
+    pack = await forward_pack.pack_for_notice(key, version.notice_id, VILLAGE_A, "http://x")
+    first = await forward_pack.confirm_forward(key, pack.token, "王文书", "东湖村村民群")
+    again = await forward_pack.confirm_forward(key, pack.token, "王文书", "东湖村村民群")
+    assert again.id == first.id and await ForwardConfirmation.all().count() == 1
+    assert await AuditEvent.filter(action="forward_confirm").count() == 1
+
+
+@pytest.mark.storage
+async def test_a_pack_link_records_a_bounded_number_of_confirmations(published, monkeypatch):
+    runtime, version = published
+    monkeypatch.setattr(forward_pack, "MAX_CONFIRMATIONS", 3)
+    key = forward_pack.pack_key(runtime.secrets.lookup_key)
+    pack = await forward_pack.pack_for_notice(key, version.notice_id, VILLAGE_A, "http://x")
+    for n in range(3):
+        await forward_pack.confirm_forward(key, pack.token, f"村民{n}", "东湖村村民群")
+    with pytest.raises(Conflict, match="不能再登记"):
+        await forward_pack.confirm_forward(key, pack.token, "又一个", "东湖村村民群")
+    assert await ForwardConfirmation.all().count() == 3

@@ -239,3 +239,24 @@ async def test_a_script_imports_with_its_api_token_and_no_csrf(client):
                                      headers={"Authorization": f"Bearer {bad}"})
         assert response.status == 401
     assert newer != token and await PayoutBatch.all().count() == 1
+
+
+async def test_an_upload_while_every_unpacking_turn_is_taken_gets_503_in_chinese(
+        client, monkeypatch):
+    from notices.ledgers.spreadsheet import guard as sheet_guard
+
+    csrf = await sign_in(client, "clerk")
+    monkeypatch.setattr(sheet_guard, "BUSY_WAIT_S", 0.1)
+    held = [sheet_guard.unpacking_slot() for _ in range(sheet_guard.SHEETS_AT_ONCE)]
+    for slot in held:
+        slot.__enter__()
+    try:
+        response = await _post(client, "/api/import/payouts",
+                               sheet_form(payout_csv(ROWS, total="1919.38"), **FIELDS), csrf)
+    finally:
+        for slot in held:
+            slot.__exit__(None, None, None)
+    assert response.status == 503
+    body = await response.json()
+    assert "请过一两分钟再上传" in body["message"]
+    assert await PayoutBatch.all().count() == 0

@@ -3,15 +3,20 @@ SameSite=Lax cookies, CSRF on every form, throttling, logout; every attempt audi
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
 
 from bot.app import create_app
 from bot.cli.main import main
 from notices.models import AuditEvent
+from notices.web import signin
 from notices.web.signin import MAX_FAILURES, set_password
 from tests.builders import TOWNSHIP, create_county, create_staff
 from tests.notices.web.helpers import PASSWORD, login_form_token, sign_in
@@ -155,3 +160,85 @@ async def test_the_throttle_counts_the_client_behind_nginx_not_nginx(client):
     row = await LoginThrottle.get(key="addr:10.1.2.3")
     assert row.failures == 3
     assert not await LoginThrottle.filter(key="addr:127.0.0.1").exists()
+
+
+async def test_forty_concurrent_wrong_passwords_get_at_most_five_checks(client):
+    token = await login_form_token(client)
+
+    async def guess(n: int) -> int:
+        response = await client.post("/console/login", data={
+            "name": "clerk", "password": f"burst-{n}", "csrf": token})
+        return response.status
+
+    statuses = await asyncio.gather(*(guess(n) for n in range(40)))
+    assert statuses.count(401) == MAX_FAILURES  # checked, and wrong
+    assert statuses.count(429) == 40 - MAX_FAILURES  # refused before argon2 ran
+    assert await AuditEvent.filter(action="login_failed").count() == MAX_FAILURES
+    row = await LoginThrottle.get(key="name:clerk")
+    assert row.failures == MAX_FAILURES and row.locked_until is not None
+    # The address is charged only for the checked ones.
+    assert (await LoginThrottle.get(key="addr:127.0.0.1")).failures == MAX_FAILURES
+
+
+async def test_argon2_runs_off_the_event_loop(client, monkeypatch):
+    threads: list[str] = []
+    real = signin._hasher
+
+    class Watching(PasswordHasher):
+        def verify(self, hash, password):
+            threads.append(threading.current_thread().name)
+            return real.verify(hash, password)
+
+    monkeypatch.setattr(signin, "_hasher", Watching())
+    await sign_in(client, "clerk")
+    assert threads and threading.main_thread().name not in threads
+
+
+async def test_a_right_password_after_typing_mistakes_clears_them(client):
+    token = await login_form_token(client)
+    for attempt in range(MAX_FAILURES - 1):
+        await client.post("/console/login", data={
+            "name": "clerk", "password": f"typo-{attempt}", "csrf": token})
+    await sign_in(client, "clerk")
+    assert not await LoginThrottle.filter(key="name:clerk").exists()
+    # The address keeps only its failures, not the successful attempt.
+    assert (await LoginThrottle.get(key="addr:127.0.0.1")).failures == MAX_FAILURES - 1
+
+
+async def test_an_old_failure_outside_the_window_does_not_count(client):
+    token = await login_form_token(client)
+    await client.post("/console/login", data={
+        "name": "clerk", "password": "typo-0", "csrf": token})
+    await LoginThrottle.filter(key="name:clerk").update(
+        failures=MAX_FAILURES - 1, first_failed_at=datetime.now(UTC) - timedelta(hours=1))
+    for attempt in range(MAX_FAILURES - 1):
+        response = await client.post("/console/login", data={
+            "name": "clerk", "password": f"typo-{attempt}", "csrf": token})
+        assert response.status == 401
+    assert (await LoginThrottle.get(key="name:clerk")).failures == MAX_FAILURES - 1
+
+
+async def test_pages_keep_answering_during_a_burst_of_logins(client):
+    """Relative, not absolute, timings (the shared test machine may be slow): while six
+    wrong passwords are checked, no page waits as long as one argon2 check takes, which a
+    page stuck behind argon2 on the event loop would."""
+    token = await login_form_token(client)
+    stored = (await Staff.get(name="clerk")).password_hash
+    for n in range(6):
+        await create_staff(f"clerk{n}", Role.TOWNSHIP_CLERK, TOWNSHIP)
+    await Staff.filter(name__startswith="clerk").update(password_hash=stored)
+    loop = asyncio.get_running_loop()
+    before = loop.time()
+    with pytest.raises(VerificationError):
+        PasswordHasher().verify(stored, "wrong-guess-9")
+    one_check = loop.time() - before
+    burst = asyncio.ensure_future(asyncio.gather(*(client.post("/console/login", data={
+        "name": f"clerk{n}", "password": "wrong-guess-9", "csrf": token}) for n in range(6))))
+    waits = []
+    while not burst.done():
+        before = loop.time()
+        assert (await client.get("/healthz")).status == 200
+        waits.append(loop.time() - before)
+        await asyncio.sleep(0.01)
+    assert [r.status for r in burst.result()] == [401] * 6
+    assert len(waits) > 3 and max(waits) < one_check / 2, (waits, one_check)
