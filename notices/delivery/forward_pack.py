@@ -22,7 +22,7 @@ from notices.audit import record_event
 from notices.clock import CHINA
 from notices.delivery.models import ForwardConfirmation
 from notices.models import Delivery, DeliveryPurpose, DeliveryState, NoticeVersion, VersionStatus
-from notices.privacy.numbers import find_personal_numbers
+from notices.privacy.scanner import find_personal_numbers
 from notices.render.group_text import FORWARD_LIMIT_BYTES, group_text
 from notices.render.publication import publication_of
 from villages.errors import Conflict, InvalidInput, NotFound
