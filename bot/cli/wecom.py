@@ -8,24 +8,25 @@ from bot.cli.args import command_group, json_arg
 
 
 def add_wecom_commands(sub: argparse._SubParsersAction) -> None:
-    groups = command_group(sub, "customer-group", "a village cadre's WeCom customer groups")
-    p = groups.add_parser("add", help="reach the customer groups of a cadre (WeCom userid)")
-    p.add_argument("village", help="12-digit village code")
-    p.add_argument("--userid", required=True, help="the cadre's WeCom userid (the sender)")
-    p.add_argument("--name", required=True, help="e.g. 王文书的东湖村村民客户群")
+    groups = command_group(sub, "customer-group", "村文书在企业微信的客户群")
+    p = groups.add_parser("add", help="通过村文书（企业微信 userid）向其客户群发送")
+    p.add_argument("village", metavar="村代码", help="村的12位区划代码")
+    p.add_argument("--userid", required=True, metavar="USERID",
+                   help="村文书的企业微信 userid（发送人）")
+    p.add_argument("--name", required=True, metavar="名称", help="如 王文书的东湖村村民客户群")
     json_arg(p)
     p.set_defaults(handler="bot.commands.wecom:customer_group_add")
 
-    wechat = command_group(sub, "wechat-group", "ordinary WeChat groups (forwarded by hand)")
-    p = wechat.add_parser("add", help="a village's WeChat group that gets a forward pack")
-    p.add_argument("village", help="12-digit village code")
-    p.add_argument("--name", required=True, help="the group's name, e.g. 东湖村村民群")
+    wechat = command_group(sub, "wechat-group", "普通微信群（由村文书手动转发）")
+    p = wechat.add_parser("add", help="登记一个收转发包的村微信群")
+    p.add_argument("village", metavar="村代码", help="村的12位区划代码")
+    p.add_argument("--name", required=True, metavar="群名", help="群名，如 东湖村村民群")
     json_arg(p)
     p.set_defaults(handler="bot.commands.wecom:wechat_group_add")
 
-    pack = command_group(sub, "forward-pack", "forward packs for ordinary WeChat groups")
-    p = pack.add_parser("show", help="the text (≤ 2 KB) and links of a notice's pack")
-    p.add_argument("notice", type=int, help="notice id")
-    p.add_argument("--village", required=True, help="12-digit village code")
+    pack = command_group(sub, "forward-pack", "普通微信群的转发包")
+    p = pack.add_parser("show", help="一份公示转发包的文字（≤ 2 KB）和链接")
+    p.add_argument("notice", type=int, metavar="公示编号", help="公示编号")
+    p.add_argument("--village", required=True, metavar="村代码", help="村的12位区划代码")
     json_arg(p)
     p.set_defaults(handler="bot.commands.wecom:forward_pack_show")
