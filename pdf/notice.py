@@ -65,7 +65,9 @@ def notice_texts(doc: NoticeDoc) -> Iterator[tuple[str, str]]:
     yield from (("标题", doc.title), ("发布单位", doc.issuer), ("公示范围", doc.region_name),
                 ("说明", doc.intro), ("监督电话", doc.supervision_phone),
                 ("举报电话", doc.report_phone), ("核验码", doc.verify_code),
-                ("更正", doc.correction_of), ("单位", doc.quantity_unit))
+                ("更正", doc.correction_of), ("单位", doc.quantity_unit),
+                ("发放时间", doc.paid_on), ("制表人", doc.prepared_by),
+                ("审核人", doc.reviewed_by))
     for key, title in doc.column_titles.items():
         yield f"列名 {key}", title
     shown = [k for k in doc.columns if k in _FIELD_LABELS]
