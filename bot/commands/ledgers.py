@@ -32,7 +32,7 @@ async def import_payouts(args: argparse.Namespace, config: Config) -> Outcome:
                 data, os.path.basename(args.file), township_code=args.township,
                 program=args.program, year=args.year, actor=actor, cipher=runtime.cipher,
                 dry_run=args.dry_run, accept_warnings=args.accept_warnings, period=args.period,
-                replace_batch=args.replace, column_map=column_map)
+                replace_batch=args.replace, column_map=column_map, paid_on=args.paid_on)
         except InvalidInput as exc:
             layout = exc.details.get("layout") if isinstance(exc.details, dict) else None
             if layout:  # say how to answer the question the console asks in a form

@@ -77,3 +77,21 @@ def test_json_is_utf8_even_when_the_locale_is_ascii(county):
     document = json.loads(done.stdout.decode("utf-8"))
     assert "没有核验码" in document["message"]
     assert b"\\u" not in done.stdout and b"Traceback" not in done.stderr
+
+
+def test_the_payout_date_given_on_import_is_on_the_board(county, capsys):
+    from tests.pdf.readback import page_texts
+
+    sheet = county / "清册.csv"
+    sheet.write_bytes(payout_csv(PEOPLE[:1]))
+    assert main([*BASE, str(sheet), "--paid-on", "2026-10-9", "--json"]) == 0
+    batch = json.loads(capsys.readouterr().out)["batch_id"]
+    assert main(["notice", "create", "--batch", str(batch), "--json"]) == 0
+    village = next(n for n in json.loads(capsys.readouterr().out)
+                   if n["region"]["name"] == "东湖村")
+    board = county / "board.pdf"
+    assert main(["render", str(village["id"]), "-o", str(board)]) == 0
+    text = "".join(page_texts(board.read_bytes()))
+    assert "发放时间：2026年10月9日" in text and "制表人：" in text
+    assert main([*BASE, str(sheet), "--paid-on", "10月9日", "--program", "农机购置补贴"]) == 1
+    assert "发放时间“10月9日”不对" in capsys.readouterr().err
