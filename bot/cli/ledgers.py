@@ -21,7 +21,7 @@ def add_ledger_commands(sub: argparse._SubParsersAction) -> None:
                    help="按月或按季发放的项目写 YYYY-MM 或 YYYY-Qn（默认：全年）")
     p.add_argument("--paid-on", default="", metavar="发放时间",
                    help="补贴发放（到账）的日期或月份，如 2026-10-09 或 2026-10，印在公示上；"
-                   "不写则公示写“以“一卡通”到账时间为准”")
+                   "不写则公示上写：以“一卡通”到账时间为准")
     p.add_argument("--replace", type=int, metavar="批次号",
                    help="这是该批次更正后的清册：导入为新的一版，不算重复")
     p.add_argument("--map", action="append", default=[], metavar="列名=字段",

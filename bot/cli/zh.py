@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
@@ -74,8 +75,67 @@ def translate(message: str) -> str:
     return message
 
 
+def display_width(text: str) -> int:
+    """Terminal columns: a Chinese character (or full-width sign) takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """Help text in lines of at most ``width`` terminal columns: Chinese breaks between any
+    two characters (not before closing punctuation), Latin words and numbers stay whole."""
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"[A-Za-z0-9_.,:/<>|=@%+*-]+|\s+|.", " ".join(text.split())):
+        if display_width(line + token) > width and line.strip() and token not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = "" if token.isspace() else token
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+_NO_LINE_START = set("，。、；：？！）》」』”’…")
+
+
 class ChineseHelpFormatter(argparse.HelpFormatter):
-    """用法： instead of usage:, and Chinese group headings."""
+    """用法： instead of usage:, Chinese group headings, and columns that line up although
+    a Chinese character is two terminal columns wide (argparse counts one)."""
+
+    def add_argument(self, action: argparse.Action) -> None:
+        if action.help is not argparse.SUPPRESS:
+            invocations = [self._format_action_invocation(action)]
+            invocations += [self._format_action_invocation(sub)
+                            for sub in self._iter_indented_subactions(action)]
+            longest = max(map(display_width, invocations)) + self._current_indent
+            self._action_max_length = max(self._action_max_length, longest)
+            self._add_item(self._format_action, [action])
+
+    def _format_action(self, action: argparse.Action) -> str:
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        action_width = help_position - self._current_indent - 2
+        header = self._format_action_invocation(action)
+        indent = " " * self._current_indent
+        help_lines = wrap_columns(self._expand_help(action), help_width) if action.help else []
+        if not help_lines:
+            parts = [f"{indent}{header}\n"]
+        elif display_width(header) <= action_width:
+            pad = " " * (action_width - display_width(header) + 2)
+            parts = [f"{indent}{header}{pad}{help_lines[0]}\n"]
+            help_lines = help_lines[1:]
+        else:
+            parts = [f"{indent}{header}\n"]
+        parts += [f"{' ' * help_position}{line}\n" for line in help_lines]
+        parts += [self._format_action(sub) for sub in self._iter_indented_subactions(action)]
+        return self._join_parts(parts)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_columns(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_columns(text, width - len(indent)))
 
     def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                   groups: Iterable[argparse._MutuallyExclusiveGroup],

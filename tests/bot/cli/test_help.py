@@ -93,3 +93,18 @@ def test_bad_usage_exits_2(capsys):
     with pytest.raises(SystemExit) as done:
         main(["notice", "fly"])
     assert done.value.code == 2
+
+
+def test_help_columns_line_up_although_chinese_is_two_columns_wide(capsys):
+    from bot.cli.zh import display_width
+
+    with pytest.raises(SystemExit):
+        main(["import", "payouts", "--help"])
+    out = capsys.readouterr().out
+    options = out.split("选项：\n", 1)[1].splitlines()
+    starts = set()
+    for line in options:
+        if line.startswith("  -") and "  " in line.strip():
+            flag = line.rstrip().rpartition("  ")[0]
+            starts.add(display_width(flag) + 2)
+    assert len(starts) == 1  # every option's help starts in the same terminal column
