@@ -10,7 +10,8 @@ loading the database layer (``StrEnum`` members look up as their value).
 
 from __future__ import annotations
 
-# The nouns of the domain, as the county's documents use them.
+# The nouns of the domain, as the county's documents use them; help texts and messages use
+# these words and no synonyms (tests/bot/cli/test_help.py holds the command line to them).
 TERMS = {
     "notice": "公示",
     "batch": "批次",
@@ -18,6 +19,9 @@ TERMS = {
     "withdrawal": "撤回",
     "verify_code": "核验码",
 }
+# Words a new clerk would not find in the county's documents, and the term meant instead.
+NOT_TERMS = {"通告": "公示", "校验码": "核验码", "验证码": "核验码", "勘误": "更正", "撤销": "撤回",
+             "批号": "批次"}
 
 ROLE_ZH = {
     "county_admin": "县政务公开办管理员",

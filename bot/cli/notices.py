@@ -14,7 +14,12 @@ _OUTCOMES = {"异议成立": "upheld", "异议不成立": "not_upheld", "已答�
 
 
 def _outcome_arg(text: str) -> str:
-    return _OUTCOMES.get(text.strip(), text.strip())
+    text = text.strip()
+    if text in _OUTCOMES.values():
+        return text
+    if text not in _OUTCOMES:
+        raise argparse.ArgumentTypeError(f"没有“{text}”这种结果，可选：{'、'.join(_OUTCOMES)}")
+    return _OUTCOMES[text]
 
 
 def add_notice_commands(sub: argparse._SubParsersAction) -> None:
@@ -104,7 +109,6 @@ def add_notice_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("number", metavar="异议编号", help="如 Y2026000012")
     p.add_argument("--text", required=True, metavar="答复", help="给村民的答复")
     p.add_argument("--outcome", required=True, type=_outcome_arg, metavar="结果",
-                   choices=list(_OUTCOMES.values()),
                    help="异议成立、异议不成立 或 已答复（咨询）；"
                    "也可写 upheld、not_upheld、answered")
     p.add_argument("--public", action="store_true", help="在公示下方公开这条答复")

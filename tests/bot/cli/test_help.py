@@ -108,3 +108,26 @@ def test_help_columns_line_up_although_chinese_is_two_columns_wide(capsys):
             flag = line.rstrip().rpartition("  ")[0]
             starts.add(display_width(flag) + 2)
     assert len(starts) == 1  # every option's help starts in the same terminal column
+
+
+def test_help_uses_the_glossarys_words_not_synonyms(capsys):
+    from villages.glossary import NOT_TERMS, TERMS
+
+    texts = []
+    for path in PATHS:
+        with pytest.raises(SystemExit):
+            main([*path, "--help"])
+        texts.append(capsys.readouterr().out)
+    everything = "\n".join(texts)
+    assert [word for word in NOT_TERMS if word in everything] == []
+    assert all(term in everything for term in TERMS.values())
+
+
+def test_an_objection_outcome_is_given_in_chinese_or_as_stored(capsys):
+    parser = build_parser()
+    base = ["objection", "answer", "Y2026000001", "--text", "已核实"]
+    assert parser.parse_args([*base, "--outcome", "异议成立"]).outcome == "upheld"
+    assert parser.parse_args([*base, "--outcome", "answered"]).outcome == "answered"
+    with pytest.raises(SystemExit):
+        main([*base, "--outcome", "成立"])
+    assert "可选：异议成立、异议不成立、已答复" in capsys.readouterr().err
