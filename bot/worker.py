@@ -42,7 +42,7 @@ from notices.files import FileStore
 from notices.lifecycle.closing import close_expired
 from notices.models import Delivery, DeliveryPurpose, VersionStatus
 from notices.render.images import page_one_png
-from villages.models import ChannelKind
+from villages.models import ChannelKind, Vetting
 
 log = logging.getLogger("cunwu.worker")
 
@@ -148,7 +148,9 @@ class DeliveryWorker:
             # no longer stands (the correction or the withdrawal notice has its own row).
             await outbox.mark_failed(delivery, STALE_PUBLICATION)
             return
-        if not target.active:  # disabled after this row was queued (a correction's reach)
+        if not target.active and target.vetting != Vetting.PENDING:
+            # Disabled or rejected after this row was queued. A WeChat group still waiting
+            # for staff to confirm it is inactive too, yet gets the corrections of what it got.
             await outbox.mark_failed(delivery, TARGET_DISABLED)
             return
         try:

@@ -13,7 +13,7 @@ from datetime import date
 from pdf.fonts import FontSet, clean_text
 from pdf.layout import Style
 from pdf.model import NoticeDoc
-from pdf.wrap import fit_one_line, wrap
+from pdf.wrap import fit_one_line, wrap, wrap_without_orphan
 
 GLYPH_MIDDLE = 0.33  # CJK glyphs are centred ~1/3 em above the baseline in this font
 
@@ -63,10 +63,13 @@ def period_text(doc: NoticeDoc) -> str:
 
 def _paragraph(block: Block, top: float, text: str, size: float, leading: float, left: float,
                width: float, fonts: FontSet, *, indent: float = 0.0, bold: bool = False,
-               align: str = "left") -> float:
-    """Wrap `text` (newlines start paragraphs) below `top`; returns the new top."""
+               align: str = "left", no_orphan: bool = False) -> float:
+    """Wrap `text` (newlines start paragraphs) below `top`; returns the new top.
+
+    With `no_orphan`, no last line holds a single character (titles)."""
+    breaker = wrap_without_orphan if no_orphan else wrap
     for para in clean_text(text, keep_newlines=True).split("\n"):
-        for n, line in enumerate(wrap(para, width, size, fonts, indent)):
+        for n, line in enumerate(breaker(para, width, size, fonts, indent)):
             x = left + (indent if n == 0 else 0.0)
             if align == "center":
                 x = left + width / 2
@@ -92,8 +95,9 @@ def title_block(doc: NoticeDoc, fonts: FontSet, style: Style) -> Block:
         block.boxes.append(Box(left, after - 5, width, top - after + 5, width=1.5))
         top = after - 5 - 10
     top = _paragraph(block, top, doc.title, style.title_size, style.title_leading, left, width,
-                     fonts, bold=True, align="center") - 6
-    for label, value in (("发布单位", doc.issuer), ("公示范围", doc.region_name)):
+                     fonts, bold=True, align="center", no_orphan=True) - 6
+    for label, value in (("发布单位", doc.issuer), ("公示范围", doc.region_name),
+                         ("发放时间", doc.paid_on)):
         if clean_text(value).strip():
             top = _paragraph(block, top, f"{label}：{value}", style.body_size, style.body_leading,
                              left, width, fonts)
@@ -117,12 +121,26 @@ def running_head(doc: NoticeDoc, fonts: FontSet, style: Style) -> Block:
     return block
 
 
+def short_period_text(doc: NoticeDoc) -> str:
+    """公示期：2026年11月23日至11月29日 — the end's year only when it differs."""
+    end = doc.period_end
+    if end.year != doc.period_start.year:
+        return period_text(doc)
+    return f"公示期：{format_date(doc.period_start)}至{end.month}月{end.day}日"
+
+
 def footer_lines(doc: NoticeDoc, fonts: FontSet, style: Style) -> list[str]:
+    """The footer's text, on one line whenever the phones allow: a footer that wraps eats
+    table room on every page and looks broken on a board (large print needs the short date)."""
     phones = f"监督电话：{clean_text(doc.supervision_phone).strip()}"
     if clean_text(doc.report_phone).strip():
         phones += f"　举报电话：{clean_text(doc.report_phone).strip()}"
-    lines = wrap(f"{period_text(doc)}　{phones}", style.content_width, style.footer_size, fonts)
-    return lines
+    text = ""
+    for period in (period_text(doc), short_period_text(doc)):
+        text = f"{period}　{phones}"
+        if fonts.width(text, style.footer_size) <= style.content_width:
+            return [text]
+    return wrap(text, style.content_width, style.footer_size, fonts)
 
 
 def footer(doc: NoticeDoc, lines: list[str], page: int, pages: int, style: Style) -> Block:
@@ -154,6 +172,12 @@ def closing_block(doc: NoticeDoc, top: float, fonts: FontSet, style: Style) -> B
         hint += f"，也可拨打举报电话 {clean_text(doc.report_phone).strip()}"
     top = _paragraph(block, top - 8, f"{period_text(doc)}。{hint}。", size, leading, left,
                      width, fonts, indent=2 * size) - 8
+    if doc.sign_line:
+        blank = "＿" * 6  # room for a signature by hand
+        prepared = clean_text(doc.prepared_by).strip() or blank
+        reviewed = clean_text(doc.reviewed_by).strip() or blank
+        top = _paragraph(block, top, f"制表人：{prepared}　　　审核人：{reviewed}", size,
+                         leading * 1.4, left, width, fonts) - 8
     seal_w = 150.0
     seal_x = right - seal_w
     issuer = wrap(clean_text(doc.issuer).strip(), seal_w - 12, 13, fonts)

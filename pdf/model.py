@@ -46,6 +46,11 @@ class NoticeDoc:
     correction_reason: str = ""         # why it was corrected, printed in the 更正 banner
     withdrawn: bool = False             # 已撤回 stamp
     quantity_unit: str = ""             # e.g. "亩" for the quantity column header
+    paid_on: str = ""                   # 发放时间 as the catalog item names it, e.g. 2026年10月
+    # 制表人/审核人 line of a payout board: names if known, else blanks to sign by hand.
+    sign_line: bool = False
+    prepared_by: str = ""
+    reviewed_by: str = ""
     extra: dict[str, str] = field(default_factory=dict)  # future fields, ignored if unknown
     # Header overrides by field name, e.g. {"name": "村名"} for a township summary whose
     # lines are villages. Unlisted fields keep the default titles (姓名, 村民小组, …).

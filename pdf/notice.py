@@ -66,7 +66,8 @@ def notice_texts(doc: NoticeDoc) -> Iterator[tuple[str, str]]:
                 ("说明", doc.intro), ("监督电话", doc.supervision_phone),
                 ("举报电话", doc.report_phone), ("核验码", doc.verify_code),
                 ("更正", doc.correction_of), ("更正原因", doc.correction_reason),
-                ("单位", doc.quantity_unit))
+                ("单位", doc.quantity_unit), ("发放时间", doc.paid_on), ("制表人", doc.prepared_by),
+                ("审核人", doc.reviewed_by))
     for key, title in doc.column_titles.items():
         yield f"列名 {key}", title
     shown = [k for k in doc.columns if k in _FIELD_LABELS]

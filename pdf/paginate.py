@@ -138,16 +138,44 @@ def paginate(rows: list[Row], header: Row, first_top: float, later_top: float, b
         y -= row.height
         pages[-1].rows.append(row)
         pages[-1].subtotal_fen += row.amount_fen
+    top = later_top - header.height
     if y - floor < closing_height:
-        # Keep the closing block with at least the final row, never alone on a page.
-        last = pages[-1]
-        carried = [last.rows.pop()] if len(last.rows) > 1 else []
-        last.subtotal_fen -= sum(r.amount_fen for r in carried)
+        # Keep the closing block with the final rows, never alone on a page, and never
+        # with one lonely row: two rows go over when the page before keeps one.
+        count = len(pages[-1].rows) - 1
         new_page()
-        for row in carried:
-            row.top = y
-            y -= row.height
-            pages[-1].rows.append(row)
-            pages[-1].subtotal_fen += row.amount_fen
+        y = _carry(pages[-2], pages[-1], min(count, 2), top)
+    if _lonely_last_row(pages):
+        # The last page holds one row (and the totals): a villager looking for their name
+        # on a page with a single line thinks the list was cut. One more row goes over.
+        moved = pages[-2].rows[-1].height
+        if y - moved - floor >= closing_height:
+            y = _carry(pages[-2], pages[-1], 1, top)
     pages[-1].closing_top = y - subtotal_height
     return pages
+
+
+def _lonely_last_row(pages: list[Page]) -> bool:
+    """The last page has a single row that could have company from the page before: the
+    page before keeps at least two rows, and the row is not the continuation of a cut row
+    (moving the cut row's head would put both halves on one page)."""
+    if len(pages) < 2 or len(pages[-1].rows) != 1 or len(pages[-2].rows) < 3:
+        return False
+    first_cell = pages[-1].rows[0].cells[0]
+    return first_cell.lines != ("续",)
+
+
+def _carry(before: Page, page: Page, count: int, top: float) -> float:
+    """Move the last `count` rows of `before` to the start of `page`, lay `page` out again
+    from `top`; returns the y under its last row."""
+    moved = before.rows[len(before.rows) - count:] if count > 0 else []
+    del before.rows[len(before.rows) - len(moved):]
+    shift = sum(r.amount_fen for r in moved)
+    before.subtotal_fen -= shift
+    page.subtotal_fen += shift
+    page.rows[:0] = moved
+    y = top
+    for row in page.rows:
+        row.top = y
+        y -= row.height
+    return y

@@ -11,8 +11,10 @@ import re
 
 from pdf.fonts import FontSet
 
-_OPENERS = re.escape("（《「『“‘([{【〔〈")
-_CLOSERS = re.escape("，。、；：？！）》」』”’,.;:?!)]}】〕〉…%·")
+_OPENERS_TEXT = "（《「『“‘([{【〔〈"
+_CLOSERS_TEXT = "，。、；：？！）》」』”’,.;:?!)]}】〕〉…%·"
+_OPENERS = re.escape(_OPENERS_TEXT)
+_CLOSERS = re.escape(_CLOSERS_TEXT)
 _WORD = r"[A-Za-z0-9][A-Za-z0-9.,*\-_/:%@+#&=~'()]*"
 _ATOM = re.compile(rf"[{_OPENERS}]*(?:{_WORD}|[^\s])[{_CLOSERS}]*|\s+")
 _SLACK = 1e-6  # widths are float sums; don't wrap a line that fits exactly
@@ -72,3 +74,25 @@ def fit_one_line(text: str, width: float, size: float, fonts: FontSet) -> str:
             break
         out += ch
     return out + "…"
+
+
+def _lonely(line: str) -> bool:
+    """One character alone, give or take the punctuation that clings to it (“示。”)."""
+    core = line.strip().strip(_CLOSERS_TEXT + _OPENERS_TEXT)
+    return len(core) <= 1
+
+
+def wrap_without_orphan(
+    text: str, width: float, size: float, fonts: FontSet, first_indent: float = 0.0
+) -> list[str]:
+    """`wrap`, except that the last line never holds one character alone: the previous
+    line gives up its last unit (a character with its punctuation, or a whole number)."""
+    lines = wrap(text, width, size, fonts, first_indent)
+    if len(lines) < 2 or not _lonely(lines[-1]):
+        return lines
+    units = _ATOM.findall(lines[-2])
+    if len(units) < 2:
+        return lines
+    moved = units[-1]
+    before = "".join(units[:-1]).rstrip()
+    return [*lines[:-2], before, moved.lstrip() + lines[-1]]

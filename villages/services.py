@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from tortoise.transactions import in_transaction
 
-from villages import codes
+from villages import codes, glossary
 from villages.errors import Forbidden, InvalidInput, NotFound
 from villages.models import ChannelKind, ChannelTarget, Level, Region, Role, Staff
 
@@ -98,11 +98,11 @@ async def get_region(code: str) -> Region:
 async def add_staff(name: str, role: Role | str, scope_code: str, *,
                     display_name: str = "", password: str | None = None) -> Staff:
     """Add a person, or update the role and scope of an existing one (idempotent)."""
-    try:
-        role = Role(role)
-    except ValueError:
-        allowed = ", ".join(r.value for r in Role)
-        raise InvalidInput(f"角色“{role}”不存在，可选：{allowed}") from None
+    stored = glossary.role_value(str(role))
+    if stored is None:
+        allowed = "、".join(glossary.role_zh(r) for r in Role)
+        raise InvalidInput(f"角色“{role}”不存在，可选：{allowed}")
+    role = Role(stored)
     scope = await get_region(scope_code)
     expected = {
         Role.COUNTY_ADMIN: Level.COUNTY,
@@ -112,7 +112,7 @@ async def add_staff(name: str, role: Role | str, scope_code: str, *,
         Role.VILLAGE_SUPERVISOR: Level.VILLAGE,
     }[role]
     if scope.level != expected:
-        raise InvalidInput(f"{role.value} 的范围应是一个{_LEVEL_ZH[expected]}，"
+        raise InvalidInput(f"{glossary.role_zh(role)}的范围应是一个{_LEVEL_ZH[expected]}，"
                            f"{scope.name} 是{_LEVEL_ZH[scope.level]}")
     staff = await Staff.get_or_none(name=name)
     hashed = _hasher.hash(password) if password else None
@@ -156,8 +156,9 @@ def works_in(staff: Staff, region: Region) -> bool:
 
 def check_role(staff: Staff, *roles: Role) -> None:
     if staff.role not in roles:
-        wanted = "、".join(r.value for r in roles)
-        raise Forbidden(f"{staff.name}（{staff.role}）不能做这件事，需要角色：{wanted}")
+        wanted = "、".join(glossary.role_zh(r) for r in roles)
+        raise Forbidden(f"{staff.name}（{glossary.role_zh(staff.role)}）不能做这件事，"
+                        f"需要角色：{wanted}")
 
 
 async def add_robot(village_code: str, name: str, key: str) -> ChannelTarget:

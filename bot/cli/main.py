@@ -18,86 +18,91 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bot.cli.args import command_group, json_arg
+from bot.cli.args import ROLE_CHOICES, command_group, json_arg, role_arg
 from bot.cli.board import add_board_commands
 from bot.cli.county import add_county_commands
 from bot.cli.ledgers import add_ledger_commands
 from bot.cli.mp import add_mp_commands
 from bot.cli.notices import add_notice_commands
+from bot.cli.problems import details_lines
 from bot.cli.targets import add_target_commands
 from bot.cli.wecom import add_wecom_commands
+from bot.cli.zh import ChineseArgumentParser
 
 Handler = Callable[[argparse.Namespace], Any]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="cunwu", description="村务公开：补贴与村级财务公示，一次发布，处处一致。")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令",
+                                title="命令一览")
 
-    p = sub.add_parser("init", help="create the database (and load the demo county)")
+    p = sub.add_parser("init", help="建立数据库（可同时载入演示县）")
     p.add_argument("--demo", action="store_true",
-                   help="load and publish the demo county (idempotent)")
+                   help="载入演示县并发布其公示（重复执行不会重复载入）")
     json_arg(p)
     p.set_defaults(handler="bot.commands.core:init")
 
-    p = sub.add_parser("serve", help="serve the web pages (and run the worker on SQLite)")
-    p.add_argument("--host", default=None)
-    p.add_argument("--port", type=int, default=None)
-    p.add_argument("--no-worker", action="store_true", help="don't run deliveries in-process")
+    p = sub.add_parser("serve", help="启动网页服务（SQLite 时同时在本进程发送公示）")
+    p.add_argument("--host", default=None, metavar="地址", help="监听的地址（默认见设置）")
+    p.add_argument("--port", type=int, default=None, metavar="端口",
+                   help="监听的端口（默认见设置）")
+    p.add_argument("--no-worker", action="store_true", help="不在本进程发送公示")
     p.set_defaults(handler="bot.commands.core:serve")
 
-    p = sub.add_parser("worker", help="deliver queued notices to WeChat channels")
-    p.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
+    p = sub.add_parser("worker", help="把待发送的公示送到各微信渠道")
+    p.add_argument("--once", action="store_true", help="只发送眼下到期的，然后退出")
     json_arg(p)
     p.set_defaults(handler="bot.commands.core:worker")
 
-    p = sub.add_parser("settings", help="list every setting with its value and help")
+    p = sub.add_parser("settings", help="列出每项设置的当前值和说明")
     json_arg(p)
     p.set_defaults(handler="bot.commands.core:settings")
 
-    regions = command_group(sub, "regions", "townships and villages")
-    p = regions.add_parser("import", help="load regions from a CSV of 统计用区划代码 (code,name)")
-    p.add_argument("file")
+    regions = command_group(sub, "regions", "乡镇和村的区划")
+    p = regions.add_parser("import", help="从统计用区划代码 CSV（代码,名称）载入区划")
+    p.add_argument("file", metavar="文件", help="CSV 文件")
     json_arg(p)
     p.set_defaults(handler="bot.commands.core:regions_import")
 
-    user = command_group(sub, "user", "staff accounts")
-    p = user.add_parser("add", help="add a person or change their role and scope")
-    p.add_argument("name")
-    p.add_argument("--role", required=True,
-                   help="county_admin|township_clerk|township_reviewer|village_cadre|"
-                        "village_supervisor")
-    p.add_argument("--scope", required=True, help="12-digit code of the region they look after")
-    p.add_argument("--display-name", default="")
+    user = command_group(sub, "user", "工作人员账号")
+    p = user.add_parser("add", help="添加工作人员，或修改其角色和负责范围")
+    p.add_argument("name", metavar="用户名")
+    p.add_argument("--role", required=True, type=role_arg, metavar="角色",
+                   help=f"{ROLE_CHOICES}（也可写英文存储值，如 township_clerk）")
+    p.add_argument("--scope", required=True, metavar="区划代码",
+                   help="其负责区域的12位区划代码")
+    p.add_argument("--display-name", default="", metavar="显示名", help="页面上显示的名字")
     json_arg(p)
     p.set_defaults(handler="bot.commands.core:user_add")
-    p = user.add_parser("passwd", help="set a person's web console password (read from stdin)")
-    p.add_argument("name")
+    p = user.add_parser("passwd", help="设置工作人员登录网页工作台的密码")
+    p.add_argument("name", metavar="用户名")
     p.add_argument("--password-stdin", action="store_true",
-                   help="read the password from stdin instead of asking for it twice")
+                   help="从标准输入读取密码，不再询问两遍")
     p.set_defaults(handler="bot.commands.staff:user_passwd")
-    p = user.add_parser("token", help="make a new import-API token for a person (shown once)")
-    p.add_argument("name")
+    p = user.add_parser("token", help="为工作人员生成新的导入接口令牌（只显示这一次）")
+    p.add_argument("name", metavar="用户名")
     json_arg(p)
     p.set_defaults(handler="bot.commands.staff:user_token")
 
     add_target_commands(sub)
 
-    p = sub.add_parser("render", help="write the board PDF of a notice, or of whole townships")
+    p = sub.add_parser("render", help="生成一份公示的公开栏 PDF，或整个乡镇的")
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("notice", type=int, nargs="?", help="notice id")
-    which.add_argument("--township", metavar="CODE", help="every notice of the township's batches")
-    which.add_argument("--county", nargs="?", const="", metavar="CODE",
-                       help="every township (of the county CODE, or all)")
-    p.add_argument("--program", help="batch program, e.g. 耕地地力保护补贴 (batch only)")
-    p.add_argument("--year", type=int, help="batch year (batch only)")
-    p.add_argument("-o", "--output", required=True,
-                   help="PDF file for one notice; directory for --township/--county")
-    p.add_argument("--paper", choices=("A4", "A3"), default="A4")
-    p.add_argument("--landscape", action="store_true", help="for wide tables")
-    p.add_argument("--large-print", action="store_true", help="body text 16 pt")
-    p.add_argument("--workers", type=int, help="processes to render with (default: all cores)")
+    which.add_argument("notice", type=int, nargs="?", metavar="公示编号", help="公示编号")
+    which.add_argument("--township", metavar="乡镇代码", help="该乡镇各批次的全部公示")
+    which.add_argument("--county", nargs="?", const="", metavar="县代码",
+                       help="县内每个乡镇（不写代码则为全部）")
+    p.add_argument("--program", metavar="项目", help="批次的项目，如 耕地地力保护补贴（仅限批次）")
+    p.add_argument("--year", type=int, metavar="年度", help="批次的年度（仅限批次）")
+    p.add_argument("-o", "--output", required=True, metavar="路径",
+                   help="一份公示时为 PDF 文件；--township/--county 时为目录")
+    p.add_argument("--paper", choices=("A4", "A3"), default="A4", help="纸张（默认 A4）")
+    p.add_argument("--landscape", action="store_true", help="横向，适合列多的表格")
+    p.add_argument("--large-print", action="store_true", help="大字版，正文16磅")
+    p.add_argument("--workers", type=int, metavar="进程数",
+                   help="同时生成的进程数（默认：全部处理器核心）")
     json_arg(p)
     p.set_defaults(handler="bot.commands.render:render")
 
@@ -108,8 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_wecom_commands(sub)
     add_county_commands(sub)
 
-    p = sub.add_parser("verify", help="check a verify code: current, superseded or withdrawn")
-    p.add_argument("code")
+    p = sub.add_parser("verify", help="核验一个核验码：现行、已被更正替代还是已撤回")
+    p.add_argument("code", metavar="核验码", help="如 7F3K-92QD")
     json_arg(p)
     p.set_defaults(handler="bot.commands.verify:verify")
     return parser
@@ -117,9 +122,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 def emit(args: argparse.Namespace, result: Any, text: str) -> None:
     if getattr(args, "json", False):
-        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        print_json(result)
     elif text:
         print(text)
+
+
+def print_json(document: Any) -> None:
+    """One JSON document on stdout, always UTF-8 with Chinese as it is (not \\u escapes),
+    whatever the terminal's or the pipe's locale says: scripts read it as UTF-8."""
+    data = (json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n").encode()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a replaced stdout without bytes underneath
+        sys.stdout.write(data.decode())
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
+def _tolerate_narrow_encodings() -> None:
+    # A GBK console or PYTHONIOENCODING=ascii must not turn a message into a traceback:
+    # what the stream cannot encode becomes "?" instead.
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
 
 def handler_of(args: argparse.Namespace) -> Handler:
@@ -130,6 +157,7 @@ def handler_of(args: argparse.Namespace) -> Handler:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _tolerate_narrow_encodings()
     args = build_parser().parse_args(argv)
     from bot.settings import load_config
     from villages.errors import CunwuError
@@ -150,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             outcome = asyncio.run(outcome)
     except CunwuError as exc:
         if getattr(args, "json", False):
-            print(json.dumps(exc.as_dict(), ensure_ascii=False, indent=2, default=str))
+            print_json(exc.as_dict())
         print(f"错误：{exc.message}", file=sys.stderr)
         _print_details(exc.details)
         return 1
@@ -167,15 +195,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_details(details: Any) -> None:
-    problems = details.get("problems") if isinstance(details, dict) else details
-    if isinstance(problems, list):
-        for item in problems[:50]:
-            if isinstance(item, dict):
-                where = " ".join(f"{k}={item[k]}" for k in ("sheet", "row", "column", "value")
-                                 if item.get(k) not in (None, ""))
-                print(f"  - {where}: {item.get('message', '')}", file=sys.stderr)
-        if len(problems) > 50:
-            print(f"  … 另有 {len(problems) - 50} 处", file=sys.stderr)
+    for line in details_lines(details):
+        print(line, file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from typing import Any
 from bot.commands import Outcome
 from bot.runtime import ensure_admin, ensure_seed_data, opened
 from bot.settings import SETTINGS, Config, load_config
+from villages import glossary
 from villages import services as villages
 from villages.errors import InvalidInput
 from villages.models import Region
@@ -104,7 +105,7 @@ async def user_add(args: argparse.Namespace, config: Config) -> Outcome:
                                          display_name=args.display_name)
         scope = await Region.get(id=staff.scope_id)
     out = {"name": staff.name, "role": staff.role.value, "scope": scope.code}
-    return out, f"{staff.name}：{staff.role.value}，范围 {scope.name}"
+    return out, f"{staff.name}：{glossary.role_zh(staff.role)}，范围 {scope.name}"
 
 
 async def robot_add(args: argparse.Namespace, config: Config) -> Outcome:

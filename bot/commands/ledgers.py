@@ -6,6 +6,7 @@ import argparse
 import os
 from decimal import Decimal, InvalidOperation
 
+from bot.cli.problems import problem_lines
 from bot.commands.core import Outcome, read_file
 from bot.runtime import opened
 from bot.settings import Config
@@ -31,7 +32,7 @@ async def import_payouts(args: argparse.Namespace, config: Config) -> Outcome:
                 data, os.path.basename(args.file), township_code=args.township,
                 program=args.program, year=args.year, actor=actor, cipher=runtime.cipher,
                 dry_run=args.dry_run, accept_warnings=args.accept_warnings, period=args.period,
-                replace_batch=args.replace, column_map=column_map)
+                replace_batch=args.replace, column_map=column_map, paid_on=args.paid_on)
         except InvalidInput as exc:
             layout = exc.details.get("layout") if isinstance(exc.details, dict) else None
             if layout:  # say how to answer the question the console asks in a form
@@ -47,8 +48,12 @@ async def import_payouts(args: argparse.Namespace, config: Config) -> Outcome:
     if summary.stale_drafts:
         stale += (f"；未发布的公示 {'、'.join(map(str, summary.stale_drafts))} 是按旧表起草的，"
                   f"请用 cunwu notice create --batch {summary.batch_id} 重新起草")
-    return summary.as_dict(), (f"{verb}：{summary.rows} 行，{summary.households} 户，"
-                               f"合计 {format_fen(summary.total_fen)} 元{stale}")
+    text = (f"{verb}：{summary.rows} 行，{summary.households} 户，"
+            f"合计 {format_fen(summary.total_fen)} 元{stale}")
+    heading = f"提醒（{len(summary.warnings)} 条，已确认）：" if summary.warnings else ""
+    if summary.warnings and args.dry_run:
+        heading = f"提醒（{len(summary.warnings)} 条，正式导入时需加 --accept-warnings）："
+    return summary.as_dict(), "\n".join([text, *problem_lines(summary.warnings, heading)])
 
 
 async def import_finance(args: argparse.Namespace, config: Config) -> Outcome:
@@ -106,9 +111,12 @@ async def payouts_list(args: argparse.Namespace, config: Config) -> Outcome:
         rows = [{"id": r.id, "row": r.row_no, "village": r.village.name, "group": r.group_name,
                  "name": r.name, "id_board": r.id_board, "amount_fen": r.amount_fen}
                 for r in await query.prefetch_related("village")]
-    text = "\n".join(f"{r['id']:>7}  {r['village']:<6} {r['name']:<6} {r['id_board']}  "
-                     f"{format_fen(r['amount_fen']):>12}" for r in rows) or "没有记录"
-    return rows, text
+    if not rows:
+        return rows, "没有记录"
+    header = f"{'记录编号':>4}  {'村':<6} {'姓名':<6} {'身份证号（已遮盖）':<16}  {'金额（元）':>8}"
+    lines = [f"{r['id']:>8}  {r['village']:<6} {r['name']:<6} {r['id_board']:<18}  "
+             f"{format_fen(r['amount_fen']):>12}" for r in rows]
+    return rows, "\n".join([header, *lines])
 
 
 def parse_quantity(text: str) -> Decimal:

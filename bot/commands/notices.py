@@ -34,6 +34,7 @@ from notices.models import Delivery, Notice, NoticeState, NoticeVersion
 from notices.objections import services as objections
 from notices.objections.reveal import reveal_objection
 from notices.privacy.redaction import mask_personal_numbers
+from villages import glossary
 from villages import services as villages
 from villages.codes import prefix_of
 from villages.errors import Conflict, InvalidInput
@@ -81,7 +82,7 @@ async def notice_list(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config):
         query = Notice.all().order_by("id")
         if args.state:
-            query = query.filter(state=args.state)
+            query = query.filter(state=_state_arg(args.state))
         if args.batch:
             query = query.filter(batch_id=args.batch)
         for code in (args.township, args.village):
@@ -89,8 +90,8 @@ async def notice_list(args: argparse.Namespace, config: Config) -> Outcome:
                 region = await villages.get_region(code)
                 query = query.filter(region__code__startswith=prefix_of(region.code))
         rows = [await _notice_row(n) for n in await query]
-    text = "\n".join(f"{r['id']:>5}  {r['state']:<10} {r['region']['name']:<8} {r['title']}"
-                     for r in rows) or "没有公示"
+    text = "\n".join(f"{r['id']:>5}  {glossary.state_zh(r['state']):<5} "
+                     f"{r['region']['name']:<8} {r['title']}" for r in rows) or "没有公示"
     return rows, text
 
 
@@ -117,12 +118,31 @@ async def notice_show(args: argparse.Namespace, config: Config) -> Outcome:
                     for p in await BoardPosting.filter(version=v).order_by("id")
                     .prefetch_related("region", "posted_by")],
             })
-    text = (f"{row['id']} {row['title']} · {row['region']['name']} · {row['state']}\n"
-            + "\n".join(f"  v{v['number']} {v['verify_code']} {v['status']} "
-                        + "，".join(f"{d['target']}（投递{d['id']}）:{d['state']}"
+    text = (f"{row['id']} {row['title']} · {row['region']['name']} · "
+            f"{glossary.state_zh(row['state'])}\n"
+            + "\n".join(f"  第{v['number']}版 核验码 {v['verify_code']} "
+                        f"{glossary.VERSION_STATUS_ZH.get(v['status'], v['status'])} "
+                        + "，".join(f"{d['target']}（投递{d['id']}）：{_delivery_zh(d['state'])}"
                                    for d in v["deliveries"])
                         for v in row["versions"]))
     return row, text
+
+
+def _state_arg(text: str) -> str:
+    """--state takes 待审核 as well as in_review."""
+    state = glossary.state_value(text)
+    if state is None:
+        names = "、".join(glossary.NOTICE_STATE_ZH.values())
+        raise InvalidInput(f"没有“{text}”这个状态，可选：{names}")
+    return state
+
+
+def _delivery_zh(state: str) -> str:
+    return glossary.DELIVERY_STATE_ZH.get(state, state)
+
+
+def _cell_zh(state: str) -> str:
+    return glossary.CONSISTENCY_ZH.get(state, state)
 
 
 # With --batch, an action applies to the notices at the stage it moves from, so a batch
@@ -140,8 +160,10 @@ async def notice_transition(args: argparse.Namespace, config: Config) -> Outcome
             notices = [n for n in await lifecycle.notices_of_batch(args.batch)
                        if n.state == _FROM_STATE[args.transition]]
             if not notices:
-                raise Conflict(f"批次 {args.batch} 没有可以{args.transition}的公示"
-                               f"（需要状态 {_FROM_STATE[args.transition].value}）")
+                action = glossary.ACTION_ZH[args.transition]
+                needed = glossary.state_zh(_FROM_STATE[args.transition])
+                raise Conflict(f"批次 {args.batch} 没有可以{action}的公示"
+                               f"（需要状态“{needed}”）")
         done = []
         for notice in notices:
             if args.transition == "submit":
@@ -153,7 +175,7 @@ async def notice_transition(args: argparse.Namespace, config: Config) -> Outcome
             else:
                 await lifecycle.publish(notice, actor, runtime.publish_context())
             done.append(await _notice_row(notice))
-    return done, "\n".join(f"{r['id']} → {r['state']}"
+    return done, "\n".join(f"{r['id']} → {glossary.state_zh(r['state'])}"
                            + (f"  核验码 {r['verify_code']}" if r["verify_code"] else "")
                            for r in done)
 
@@ -193,13 +215,14 @@ async def check_consistency(args: argparse.Namespace, config: Config) -> tuple[A
     result = matrix_as_dict(rows)
     lines = []
     for row in rows:
-        cells = "  ".join(f"{c.target}:{'v' + str(c.holds) if c.holds else '—'}"
-                          f"{'' if c.state == 'ok' else '[' + c.state + ']'}" for c in row.cells)
+        cells = "  ".join(f"{c.target}：{'第' + str(c.holds) + '版' if c.holds else '—'}"
+                          f"{'' if c.state == 'ok' else '【' + _cell_zh(c.state) + '】'}"
+                          for c in row.cells)
         flag = "✔" if row.ok else "✘"
         stale = " [台账已变]" if row.ledger_stale else ""
         if row.withdrawn:  # its cells are the places not yet told of the withdrawal
             stale = f" [已撤回，撤回通知未送达：{row.withdrawn_reason}]"
-        lines.append(f"{flag} {row.notice_id:>4} {row.region} v{row.version}{stale}  {cells}")
+        lines.append(f"{flag} {row.notice_id:>4} {row.region} 第{row.version}版{stale}  {cells}")
     summary = "全部一致" if result["consistent"] else "有不一致（✘）"
     return result, "\n".join([*lines, summary]), 0 if result["consistent"] else 1
 

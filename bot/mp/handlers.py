@@ -9,12 +9,12 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import unicodedata
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wechatpy.messages import BaseMessage
 
+from bot.mp.folding import Folded, fold
 from bot.mp.platform_events import handle_platform_event
 from bot.mp.village_names import VillageNames
 from bot.runtime import Runtime
@@ -49,6 +49,14 @@ class Context:
     openid: str
     runtime: Runtime
     names: VillageNames | None = None   # answers "not a village" without a query
+    said: Folded | None = None   # the message as typed, for text shown to people
+    rest_at: int = 0   # where the handler's ``rest`` starts in ``said.text``
+
+    def typed(self, start: int, end: int) -> str:
+        """What the villager typed for ``rest[start:end]`` (full-width punctuation kept)."""
+        if self.said is None:
+            return ""
+        return self.said.original(self.rest_at + start, self.rest_at + end)
 
     @property
     def public_url(self) -> str:
@@ -76,8 +84,7 @@ def command(*words: str) -> Callable[[Handler], Handler]:
 
 def normalize(text: str) -> str:
     """Full-width to half-width, one space between words, no surrounding space."""
-    text = unicodedata.normalize("NFKC", text or "")
-    return re.sub(r"\s+", " ", text).strip()
+    return fold(text).text
 
 
 def split_command(text: str) -> tuple[Handler | None, str]:
@@ -113,10 +120,13 @@ async def handle_message(message: BaseMessage, runtime: Runtime,
 
 
 async def handle_text(raw: str, ctx: Context) -> Reply:
-    text = normalize(raw)
+    said = fold(raw)
+    text = said.text
     handler, rest = split_command(text)
     try:
         if handler is not None:
+            rest_at = text.rfind(rest) if rest else len(text)
+            ctx = replace(ctx, said=said, rest_at=rest_at)
             return fit(await handler(rest, ctx))
         return fit(await fallback(text, ctx))
     except CunwuError as exc:
@@ -253,8 +263,12 @@ async def object_to(rest: str, ctx: Context) -> Reply:
         return ("请按“异议 核验码 电话 内容”发送，例如：\n"
                 "异议 7F3K-92QD 13912345678 我家面积是8亩，公示只有7亩")
     code, phone, text = words
+    start, end = len(code) + len(phone) + 2, len(rest)
     if not _PHONE.match(phone) and _PHONE.match(text.rsplit(" ", 1)[-1]):
-        text, phone = f"{phone} {text.rsplit(' ', 1)[0]}", text.rsplit(" ", 1)[-1]
+        last = text.rsplit(" ", 1)[-1]
+        text, phone = f"{phone} {text.rsplit(' ', 1)[0]}", last
+        start, end = len(code) + 1, len(rest) - len(last) - 1
+    text = ctx.typed(start, end) or text  # the villager's words as typed: ，。 stay full-width
     filed = await objections.raise_objection(
         code, text, phone, channel="mp", cipher=ctx.runtime.cipher,
         today=today_in_china(), openid=ctx.openid)

@@ -68,6 +68,8 @@ async def village_contents(batch: PayoutBatch) -> dict[int, dict[str, Any]]:
             "total_fen": sum(r.amount_fen for r in rows),
             # Only on restricted lists, so the fingerprints of other notices stay as they were.
             **({"profile": ASSISTANCE} if assistance else {}),
+            # Only when the clerk gave it, for the same reason (发放时间 on the board).
+            **({"paid_on": batch.paid_on} if batch.paid_on and not assistance else {}),
         }
     return out
 
@@ -94,6 +96,7 @@ def summary_content(batch: PayoutBatch, township: Region,
             for c in lines
         ],
         "total_fen": sum(c["total_fen"] for c in lines),
+        **({"paid_on": batch.paid_on} if batch.paid_on else {}),
     }
 
 

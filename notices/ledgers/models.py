@@ -24,6 +24,9 @@ class PayoutBatch(Model):
     year = fields.IntField()
     period = fields.CharField(max_length=20, default="")  # "" = whole year; "2026-Q3", "2026-05"
     quantity_unit = fields.CharField(max_length=10, default="")
+    # 发放时间 (the catalog item names it): "2026-10-09" or "2026-10"; "" = not given, NULL
+    # on batches imported before the column existed
+    paid_on = fields.CharField(max_length=10, null=True, default="")
     rate_unit = fields.CharField(max_length=20, default="")
     row_count = fields.IntField(default=0)
     total_fen = fields.BigIntField(default=0)

@@ -38,19 +38,15 @@ from notices.render.board import board_pdf
 from notices.render.channel_texts import publication_texts
 from notices.render.publication import publication_of
 from pdf import FontError
+from villages import glossary
 from villages.errors import Conflict, Forbidden, InvalidInput, NotFound
 from villages.models import ChannelTarget, Region, Role, Staff
 from villages.services import check_in_scope, check_role
 
-_STATE_ZH = {
-    NoticeState.DRAFT: "草稿", NoticeState.IN_REVIEW: "待审核", NoticeState.APPROVED: "已审核",
-    NoticeState.PUBLISHED: "公示中", NoticeState.WITHDRAWN: "已撤回",
-    NoticeState.CLOSED: "公示期满", NoticeState.ARCHIVED: "已归档",
-}
-
 
 def state_zh(state: NoticeState) -> str:
-    return _STATE_ZH[state]
+    """草稿, 待审核 …: the glossary's name of a state (villages.glossary)."""
+    return glossary.state_zh(state)
 
 
 @dataclass(frozen=True)
@@ -155,8 +151,8 @@ async def move_state(notice: Notice, expected: NoticeState, new: NoticeState,
     moved = await Notice.filter(id=notice.id, state=expected).update(state=new, **changes)
     if not moved:
         fresh = await Notice.get(id=notice.id)
-        raise Conflict(f"公示 {notice.id} 现在是“{_STATE_ZH[fresh.state]}”，"
-                       f"只有“{_STATE_ZH[expected]}”的公示才能这样操作")
+        raise Conflict(f"公示 {notice.id} 现在是“{state_zh(fresh.state)}”，"
+                       f"只有“{state_zh(expected)}”的公示才能这样操作")
     notice.state = new
     for key, value in changes.items():
         setattr(notice, key, value)
@@ -209,7 +205,7 @@ async def publish(notice: Notice, actor: Staff, ctx: PublishContext) -> NoticeVe
     check_role(actor, Role.TOWNSHIP_CLERK, Role.TOWNSHIP_REVIEWER, Role.COUNTY_ADMIN)
     check_in_scope(actor, await region_of(notice))
     if notice.state != NoticeState.APPROVED:
-        raise Conflict(f"公示 {notice.id} 是“{_STATE_ZH[notice.state]}”，审核通过后才能发布")
+        raise Conflict(f"公示 {notice.id} 是“{state_zh(notice.state)}”，审核通过后才能发布")
     if notice.approved_sha256 != notice.draft_sha256:
         raise Conflict("公示内容在审核后变了，请重新提交审核")
     region = await region_of(notice)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from notices.fingerprint import format_code
+from notices.ledgers.payouts.units import format_quantities
 from notices.money import format_fen
 from notices.privacy.masking import mask_name_online
 from notices.render.publication import Publication
@@ -38,9 +39,34 @@ def is_assistance(content: dict[str, Any]) -> bool:
     return content.get("profile") == "assistance"
 
 
+def quantity_texts(content: dict[str, Any]) -> list[str]:
+    """The quantity column as every channel shows it: one precision per column, the unit's
+    (3.5 and 2 亩 → 3.50 and 2.00), never fewer decimals than the ledger holds."""
+    return format_quantities(content.get("quantity_unit", ""),
+                             [str(r["quantity"] or "") for r in content["rows"]])
+
+
+def paid_on_text(content: dict[str, Any]) -> str:
+    """发放时间, which the catalog item of a payout list names: the date the clerk gave on
+    import (2026-10-09 or 2026-10), else what boards say when the bank sets the day."""
+    if is_assistance(content):
+        return ""  # 低保/特困: name, people covered, amount — nothing else (DESIGN §2)
+    day = str(content.get("paid_on") or "")
+    parts = [int(p) for p in day.split("-") if p.isdigit()]
+    if len(parts) == 3:
+        return f"{parts[0]}年{parts[1]}月{parts[2]}日"
+    if len(parts) == 2:
+        return f"{parts[0]}年{parts[1]}月"
+    return PAID_BY_BANK
+
+
+PAID_BY_BANK = "以“一卡通”到账时间为准"
+
+
 def board_doc(content: dict[str, Any], pub: Publication, *, draft: bool) -> NoticeDoc:
     region = content["region"]
     assistance = is_assistance(content)
+    quantities = quantity_texts(content)
     today = pub.published_on or date.today()
     start = pub.period_start or today
     end = pub.period_end or today
@@ -54,11 +80,11 @@ def board_doc(content: dict[str, Any], pub: Publication, *, draft: bool) -> Noti
         columns=("name", "quantity", "amount") if assistance else _quantity_columns(content),
         lines=tuple(
             PayoutLine(
-                name=r["name"], group=r["group"], quantity=r["quantity"],
+                name=r["name"], group=r["group"], quantity=quantity,
                 rate="" if r["rate_fen"] is None else format_fen(r["rate_fen"]),
                 amount_fen=r["amount_fen"], note=r["note"],
             )
-            for r in content["rows"]
+            for r, quantity in zip(content["rows"], quantities, strict=True)
         ),
         total_fen=content["total_fen"],
         period_start=start,
@@ -73,6 +99,9 @@ def board_doc(content: dict[str, Any], pub: Publication, *, draft: bool) -> Noti
         quantity_unit=content.get("quantity_unit", ""),
         column_titles=_SUMMARY_TITLES if content["kind"] == "payout_summary"
         else _ASSISTANCE_TITLES if assistance else {},
+        paid_on=paid_on_text(content),
+        # The printed list is signed by hand by who made the table and who checked it.
+        sign_line=True,
     )
 
 
@@ -83,13 +112,15 @@ _ASSISTANCE_TITLES = {"name": "姓名", "quantity": "保障人数"}
 
 def online_rows(content: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows as the web page and WeChat show them: masked names, amounts, nothing else."""
+    quantities = quantity_texts(content)
     if is_assistance(content):
-        return [{"name": mask_name_online(r["name"]), "group": None, "people": r["quantity"],
-                 "amount": format_fen(r["amount_fen"])} for r in content["rows"]]
+        return [{"name": mask_name_online(r["name"]), "group": None, "people": quantity,
+                 "amount": format_fen(r["amount_fen"])}
+                for r, quantity in zip(content["rows"], quantities, strict=True)]
     return [
         {"name": mask_name_online(r["name"]) if content["kind"] == "payout_village" else r["name"],
-         "group": r["group"], "quantity": r["quantity"], "amount": format_fen(r["amount_fen"])}
-        for r in content["rows"]
+         "group": r["group"], "quantity": quantity, "amount": format_fen(r["amount_fen"])}
+        for r, quantity in zip(content["rows"], quantities, strict=True)
     ]
 
 

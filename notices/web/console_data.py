@@ -11,12 +11,10 @@ from notices.ledgers.models import FinancePeriod, PayoutBatch
 from notices.ledgers.payouts.header import FIELD_LABELS, FIELDS
 from notices.money import format_fen
 from pdf.amounts import amount_in_words
-from villages import codes
+from villages import codes, glossary
 from villages.models import Level, Region, Role, Staff
 
-ROLE_ZH = {Role.COUNTY_ADMIN: "县政务公开办", Role.TOWNSHIP_CLERK: "乡镇经办人",
-           Role.TOWNSHIP_REVIEWER: "乡镇审核人", Role.VILLAGE_CADRE: "村干部",
-           Role.VILLAGE_SUPERVISOR: "村务监督委员会"}
+ROLE_ZH: dict[str, str] = {role: glossary.role_zh(role) for role in Role}
 FIELD_CHOICES = [("", "（不用这一列）")] + [(f, FIELD_LABELS[f]) for f in FIELDS]
 
 

@@ -50,7 +50,7 @@ def payout_options(upload: Upload) -> dict[str, Any]:
     year = whole_number(upload.get("year"), "年度")
     return {
         "township_code": upload.get("township"), "program": upload.get("program"),
-        "year": year, "period": upload.get("period"),
+        "year": year, "period": upload.get("period"), "paid_on": upload.get("paid_on"),
         "dry_run": upload.flag("dry_run"), "accept_warnings": upload.flag("accept_warnings"),
         "replace_batch": whole_number(upload.get("replace"), "替换批次", required=False),
         "column_map": parse_map_options(upload.fields.get("map", [])),

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from notices.ledgers.payouts.units import unit_in_name
+
 FIELDS = (
     "village", "group", "name", "id_number", "quantity", "rate", "amount",
     "bank_account", "phone", "note",
@@ -63,8 +65,15 @@ def match_header(text: str, overrides: Mapping[str, str]) -> tuple[str, str] | N
     if not text:
         return None
     if text in overrides:
+        # A header the clerk mapped keeps its unit however it is written: 亩数, 面积/亩,
+        # 承包地(亩); the board titles the column 数量（亩） from it.
         chosen = overrides[text]
-        return (chosen, _unit_of(text)) if chosen else None
+        if not chosen:
+            return None
+        base = _UNIT.sub("", text)
+        slash = _SLASH_UNIT.match(base)
+        unit = _unit_of(text) or (slash.group(2) if slash else "") or unit_in_name(base)
+        return chosen, unit
     if text in SYNONYMS:
         return SYNONYMS[text], ""
     unit = _unit_of(text)

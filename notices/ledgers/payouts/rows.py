@@ -221,6 +221,7 @@ def read_rows(grid: Grid, header: Header, out: Collected) -> None:
     fill_down = grid.merged is None  # CSV/ODS keep no merge info: blank means "same as above"
     last_village = last_group = ""
     total: int | None = None
+    total_row = 0  # the 合计 row's sheet row, where a wrong total is reported
     row_sum, amounts_ok, after_total, subtotal_seen = 0, True, False, False
     for index in range(header.row + 1, len(rows)):
         cells = rows[index]
@@ -237,7 +238,7 @@ def read_rows(grid: Grid, header: Header, out: Collected) -> None:
                 continue  # only spaces
             label = _row_label(cells)
             if label == "total" and not after_total:
-                after_total = True
+                after_total, total_row = True, excel_row
                 total = _total(out, sheet, excel_row, titles["amount"], values[_AMOUNT])
                 continue
             if label == "subtotal":
@@ -264,10 +265,10 @@ def read_rows(grid: Grid, header: Header, out: Collected) -> None:
     if total is not None:
         out.declared = (out.declared or 0) + total
         if not amounts_ok:
-            out.warn(sheet, 0, titles["amount"], "", "有金额无法识别，未核对合计")
+            out.warn(sheet, total_row, titles["amount"], "", "有金额无法识别，未核对合计")
         elif total != row_sum:
             message = f"表内合计 {format_fen(total)} 元，逐行相加 {format_fen(row_sum)} 元"
-            out.problem(sheet, 0, titles["amount"], "", message)
+            out.problem(sheet, total_row, titles["amount"], format_fen(total), message)
 
 
 def _total(out: Collected, sheet: str, row: int, column: str, value: Any) -> int | None:

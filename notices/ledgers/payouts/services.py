@@ -15,6 +15,7 @@ import hashlib
 import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from tortoise import timezone
@@ -96,6 +97,7 @@ async def import_payouts(
     period: str = "",
     replace_batch: int | None = None,
     column_map: Mapping[str, str] | None = None,
+    paid_on: str = "",
 ) -> ImportSummary:
     """Validate a payout sheet and store it as one batch; raise InvalidInput listing every
     problem (sheet, row, column, value, message) and store nothing if anything is wrong.
@@ -106,7 +108,9 @@ async def import_payouts(
     batch per month. ``replace_batch`` re-imports a corrected sheet into that batch (a new
     revision; its published notices become stale and need a correction). ``column_map``
     (header as written → field) is the clerk's confirmation of columns the synonyms don't
-    know; it is remembered for the county's later sheets of the same layout."""
+    know; it is remembered for the county's later sheets of the same layout. ``paid_on``
+    (发放时间, "2026-10-09" or "2026-10") is printed on the board; a replacement without
+    one keeps the batch's."""
     check_role(actor, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
     township = await get_region(township_code)
     if township.level != Level.TOWNSHIP:
@@ -118,6 +122,7 @@ async def import_payouts(
     if not 2000 <= year <= 2100:
         raise InvalidInput(f"年度“{year}”不对，应为四位年份")
     period = check_period(period, year)
+    paid_on = check_paid_on(paid_on, year)
     replacing = None if replace_batch is None else await _batch_to_replace(
         replace_batch, township, program, year, period)
     county_id = column_maps.county_of(township)
@@ -183,6 +188,8 @@ async def import_payouts(
             "row_count": summary.rows, "total_fen": summary.total_fen,
             "source_filename": filename[:255], "source_sha256": hashlib.sha256(data).hexdigest(),
         }  # fmt: skip
+        if paid_on or replacing is None:
+            values["paid_on"] = paid_on
         if replacing is None:
             batch = await PayoutBatch.create(township=township, program=program, year=year,
                                              period=period, created_by=actor, **values)
@@ -198,7 +205,7 @@ async def import_payouts(
         await record_event(actor.name, "import_payouts", f"batch:{batch.id}", {
             "township": township.code, "program": program, "year": year, "period": period,
             "rows": summary.rows, "total_fen": summary.total_fen, "file": filename,
-            "revision": batch.revision,
+            "revision": batch.revision, "paid_on": batch.paid_on,
         })  # fmt: skip
         if column_map:
             summary.mappings_saved = await column_maps.remember(
@@ -225,6 +232,29 @@ def check_period(period: str, year: int) -> str:
     if int(match.group(1)) != year:
         raise InvalidInput(f"发放期间 {period} 不在 {year} 年度内")
     return period
+
+
+_PAID_ON = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+
+
+def check_paid_on(text: str, year: int) -> str:
+    """发放时间 as "YYYY-MM-DD" or "YYYY-MM", in the batch's year or the next (a year's
+    subsidy is often paid the following spring); "" if not given; returned zero-padded."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    match = _PAID_ON.match(text)
+    hint = f"应写成 {year}-10-09（日）或 {year}-10（月）"
+    if match is None:
+        raise InvalidInput(f"发放时间“{text[:20]}”不对，{hint}")
+    paid_year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
+    try:
+        date(paid_year, month, int(day or 1))
+    except ValueError:
+        raise InvalidInput(f"发放时间“{text}”不是有效的日期，{hint}") from None
+    if paid_year not in (year, year + 1):
+        raise InvalidInput(f"发放时间 {text} 不在 {year} 年度或次年内")
+    return f"{paid_year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
 
 
 async def _batch_to_replace(batch_id: int, township: Region, program: str, year: int,

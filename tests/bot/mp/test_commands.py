@@ -145,3 +145,20 @@ async def test_an_objection_without_a_phone_explains_the_format(client, db, publ
     assert "异议 核验码 电话 内容" in await say(client, db, f"异议 {version.verify_code}")
     answer = await say(client, db, f"异议 {version.verify_code} 没电话 面积不对啊")
     assert "电话" in answer and await Objection.all().count() == 0
+
+
+@pytest.mark.parametrize("message", [
+    "异议　{code}　{phone}　我家承包面积是８亩，公示只有７亩！请核实。",  # full-width spaces
+    "异议 {code} 我家承包面积是８亩，公示只有７亩！请核实。 {phone}",  # the phone last
+    "异议：{code} {phone}  我家承包面积是８亩，公示只有７亩！请核实。  ",
+])
+async def test_an_objection_keeps_the_villagers_full_width_punctuation(client, db, published,
+                                                                       message):
+    *_, version = published
+    code = format_code(version.verify_code)
+    wide_code = code.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})  # ７Ｆ３Ｋ－…
+    text = message.format(code=wide_code, phone=PHONE)
+    answer = await say(client, db, text)
+    objection = await Objection.get()
+    assert objection.number in answer  # the code and phone were still understood
+    assert objection.text == "我家承包面积是８亩，公示只有７亩！请核实。"

@@ -69,7 +69,8 @@ async def test_upheld_with_correct_drafts_the_correction_and_the_answer_shows_pu
     check = await verification.verify(old.verify_code)
     assert check.status == "superseded" and objection.number in check.reason
     answers = await objections.public_answers(new)
-    assert [a["answer"] for a in answers] == ["经核实属实,面积改为3.60亩"]  # as NFKC stores it
+    # The answer as the clerk wrote it: its full-width comma is not folded to ",".
+    assert [a["answer"] for a in answers] == ["经核实属实，面积改为3.60亩"]
 
 
 async def test_upheld_with_correct_before_the_ledger_is_fixed_changes_nothing(runtime):

@@ -64,6 +64,15 @@ async def test_a_good_sheet_is_stored_and_answered_with_the_cli_summary(client):
     assert (await AuditEvent.get(action="import_payouts")).actor == "clerk"
 
 
+async def test_the_payout_date_given_in_the_form_is_kept_on_the_batch(client):
+    csrf = await sign_in(client, "clerk")
+    form = sheet_form(payout_csv(ROWS, total="1919.38"), **FIELDS, paid_on="2026-10-9")
+    response = await _post(client, "/api/import/payouts", form, csrf)
+    assert response.status == 201
+    batch = await PayoutBatch.get(id=(await response.json())["batch_id"])
+    assert batch.paid_on == "2026-10-09"
+
+
 async def test_a_dry_run_answers_200_and_stores_nothing(client):
     csrf = await sign_in(client, "clerk")
     response = await _post(client, "/api/import/payouts",
@@ -178,6 +187,9 @@ HOSTILE = [
     ("village as township", {**FIELDS, "township": VILLAGE_A}, None, None),
     ("program empty", {**FIELDS, "program": "  "}, None, None),
     ("period bad", {**FIELDS, "period": "2026-99"}, None, None),
+    ("paid_on bad", {**FIELDS, "paid_on": "2026-02-30"}, None, None),
+    ("paid_on markup", {**FIELDS, "paid_on": "<img src=x onerror=alert(1)>"}, None, None),
+    ("paid_on long", {**FIELDS, "paid_on": "2026-10-" + "9" * 5000}, None, None),
     ("replace bogus", {**FIELDS, "replace": "-1"}, None, None),
     ("replace missing batch", {**FIELDS, "replace": "12345"}, None, None),
     ("map bad", {**FIELDS, "map": "亩数"}, None, None),

@@ -60,6 +60,8 @@ async def test_the_second_import_of_a_confirmed_layout_needs_no_questions(runtim
     first = await import_payouts(odd_sheet(["张三"]), "a.csv", program="耕地地力保护补贴",
                                  column_map=MAP, **kw)
     assert first.rows == 1 and first.mappings_saved == 1
+    # 亩数 names its unit: the board's column reads 数量（亩）, not a bare 数量.
+    assert (await PayoutBatch.get(id=first.batch_id)).quantity_unit == "亩"
     saved = await ColumnMapping.get(signature=layout["signature"])
     assert saved.mapping == MAP
     assert await AuditEvent.filter(action="column_mapping").count() == 1

@@ -141,7 +141,9 @@ def test_total_mismatch_and_product_warning() -> None:
     sheet = clerk_sheet()
     sheet.rows[4][7] = 1051.21  # one fen more than 10 亩 × 105.12
     parsed = read(xlsx(sheet))
-    [total] = [p for p in parsed.problems if p.row == 0]
+    total_row = len(sheet.rows)  # the 合计 row is the sheet's last, so the clerk finds it there
+    [total] = [p for p in parsed.problems if "表内合计" in p.message]
+    assert (total.row, total.column) == (total_row, "补贴金额（元）")
     assert total.message == "表内合计 2,181.24 元，逐行相加 2,181.25 元"
     assert parsed.declared_total_fen == TOTAL_FEN
     [warning] = [w for w in parsed.warnings if w.row == 5]
