@@ -95,7 +95,9 @@ class ChannelTarget(Model):
     name = fields.CharField(max_length=100)
     address = fields.CharField(max_length=200)
     active = fields.BooleanField(default=True)
-    vetting = fields.CharEnumField(Vetting, max_length=10, default=Vetting.CONFIRMED)
+    # db_default too: SQLite adds a NOT NULL column to a table with rows only with a DEFAULT.
+    vetting = fields.CharEnumField(Vetting, max_length=10, default=Vetting.CONFIRMED,
+                                   db_default=Vetting.CONFIRMED)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

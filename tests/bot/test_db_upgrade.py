@@ -18,7 +18,7 @@ from notices.lifecycle.workflow import create_payout_notices
 from notices.models import Notice, NoticeState, NoticeVersion
 from notices.privacy.cipher import SensitiveCipher
 from tests.builders import TOWNSHIP, create_county, create_staff, payout_csv
-from villages.models import Role
+from villages.models import ChannelTarget, Role, Vetting
 
 # (table, column definition) of columns later migrations add to tables the test writes.
 _LATER_COLUMNS = [("payout_batch", "paid_on VARCHAR(10)")]  # 0016
@@ -39,6 +39,12 @@ async def test_a_database_with_published_notices_upgrades_and_keeps_them(tmp_pat
         await conn.execute_script(f"ALTER TABLE {table} ADD COLUMN {column}")
     try:  # a failure here must not leave aiosqlite's thread holding the process
         await create_county()
+        # A robot registered before later migrations added columns to its table: SQLite adds
+        # a NOT NULL column to a table with rows only when the column has a DEFAULT.
+        await conn.execute_query(
+            "INSERT INTO channel_target (kind, name, address, active, created_at, region_id)"
+            " SELECT 'wecom_robot', '东湖村村务工作群', 'robot-key', 1, ?, id FROM region"
+            " WHERE name = '东湖村'", [datetime(2026, 11, 1, tzinfo=CHINA)])
         clerk = await create_staff("clerk", Role.TOWNSHIP_CLERK, TOWNSHIP)
         summary = await import_payouts(
             payout_csv([("东湖村", "一组", "张建国", "10.00", "925.00")]), "s.csv",
@@ -62,6 +68,8 @@ async def test_a_database_with_published_notices_upgrades_and_keeps_them(tmp_pat
     await open_database(url)          # runs every newer migration, as `cunwu serve` does
     try:
         assert await NoticeVersion.filter(notice_id=notice.id).count() == 1
+        robot = await ChannelTarget.get(name="东湖村村务工作群")
+        assert robot.active and robot.vetting == Vetting.CONFIRMED
         await Notice.filter(id=notice.id).update(state=NoticeState.CLOSED)  # a new state fits
         assert (await Notice.get(id=notice.id)).state == NoticeState.CLOSED
     finally:

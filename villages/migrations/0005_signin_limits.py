@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ChannelTarget',
             name='vetting',
-            field=fields.CharEnumField(default=Vetting.CONFIRMED, description='CONFIRMED: confirmed\nPENDING: pending\nREJECTED: rejected', enum_type=Vetting, max_length=10),
+            field=fields.CharEnumField(default=Vetting.CONFIRMED, db_default=Vetting.CONFIRMED, description='CONFIRMED: confirmed\nPENDING: pending\nREJECTED: rejected', enum_type=Vetting, max_length=10),
         ),
     ]
