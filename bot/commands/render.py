@@ -18,10 +18,14 @@ from villages.errors import NotFound
 
 
 async def render(args: argparse.Namespace, config: Config) -> tuple[Any, str, int]:
-    from bot import render_batch
-    from notices.render.board import render_notice_pdf
-    from pdf import board_style
-    style = board_style(args.paper, landscape=args.landscape, large_print=args.large_print)
+    # The batch machinery (processes, merging) loads only for what needs it: printing one
+    # notice's board in the usual layout is most calls, and it starts the renderer alone.
+    plain = args.paper == "A4" and not args.landscape and not args.large_print
+    if args.notice is None or args.program or args.year or not plain:
+        from bot import render_batch
+        from pdf import board_style
+
+        style = board_style(args.paper, landscape=args.landscape, large_print=args.large_print)
     if args.notice is None:
         if not args.program or not args.year:
             render_batch.usage_error("--township/--county 需要 --program 和 --year")
@@ -40,7 +44,9 @@ async def render(args: argparse.Namespace, config: Config) -> tuple[Any, str, in
         notice = await Notice.get_or_none(id=args.notice)
         if notice is None:
             raise NotFound(f"没有编号为 {args.notice} 的公示")
-        if style == board_style():
+        if plain:
+            from notices.render.board import render_notice_pdf
+
             data, label = await render_notice_pdf(notice, store, config.public_url)
         else:
             data, label = await render_batch.notice_pdf(notice, config.public_url, style, store)

@@ -9,6 +9,7 @@ from tortoise.models import Model
 
 class CountySetting(Model):
     """Current value of one county setting, each change audited with before and after."""
+    _no_comments = True  # no source scan at import: see bot/db.py
 
     id = fields.IntField(primary_key=True)
     key = fields.CharField(max_length=60, unique=True)

@@ -8,6 +8,7 @@ from tortoise.models import Model
 
 class CatalogItem(Model):
     """One catalog item with its elements: 名称 内容 依据 时限 主体 方式 渠道 公开对象."""
+    _no_comments = True  # no source scan at import: see bot/db.py
 
     id = fields.IntField(primary_key=True)
     code = fields.CharField(max_length=20, unique=True)
@@ -31,6 +32,7 @@ class CatalogItem(Model):
 
 class Program(Model):
     """A payout program and how its notices are shown (masking profile)."""
+    _no_comments = True  # no source scan at import: see bot/db.py
 
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=100, unique=True)

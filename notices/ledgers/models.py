@@ -15,6 +15,7 @@ from villages.models import Region, Staff
 
 class PayoutBatch(Model):
     """One program's payouts for one township and period (e.g. 2026 耕地地力保护补贴)."""
+    _no_comments = True  # no source scan at import: see bot/db.py
 
     id = fields.IntField(primary_key=True)
     township: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
@@ -45,6 +46,7 @@ class PayoutBatch(Model):
 
 
 class PayoutRow(Model):
+    _no_comments = True  # no source scan at import: see bot/db.py
     id = fields.BigIntField(primary_key=True)
     batch: fields.ForeignKeyRelation[PayoutBatch] = fields.ForeignKeyField(
         "notices.PayoutBatch", related_name="rows", on_delete=fields.CASCADE
@@ -77,6 +79,7 @@ class FinancePeriod(Model):
     closing = opening + income − expense. The supervision committee's sign-off is recorded
     here and is required before the period can be published.
     """
+    _no_comments = True  # no source scan at import: see bot/db.py
 
     id = fields.IntField(primary_key=True)
     village: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
@@ -109,6 +112,7 @@ class FinancePeriod(Model):
 
 
 class FinanceEntry(Model):
+    _no_comments = True  # no source scan at import: see bot/db.py
     id = fields.BigIntField(primary_key=True)
     period: fields.ForeignKeyRelation[FinancePeriod] = fields.ForeignKeyField(
         "notices.FinancePeriod", related_name="entries", on_delete=fields.CASCADE
@@ -132,6 +136,7 @@ class FinanceEntry(Model):
 class ColumnMapping(Model):
     """A column layout a clerk confirmed once for the county, found again by the signature
     of its header row, so the same layout imports next time without questions."""
+    _no_comments = True  # no source scan at import: see bot/db.py
 
     id = fields.IntField(primary_key=True)
     county: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(

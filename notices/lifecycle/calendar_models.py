@@ -8,6 +8,7 @@ from tortoise.models import Model
 
 class CalendarYear(Model):
     """A year whose whole schedule (holidays and 调休 workdays) has been entered."""
+    _no_comments = True  # no source scan at import: see bot/db.py
 
     id = fields.IntField(primary_key=True)
     year = fields.IntField(unique=True)
@@ -21,6 +22,7 @@ class CalendarYear(Model):
 
 class CalendarDay(Model):
     """A day that differs from the weekday rule: a holiday on a weekday, or a 调休 workday."""
+    _no_comments = True  # no source scan at import: see bot/db.py
 
     id = fields.IntField(primary_key=True)
     day = fields.DateField(unique=True)

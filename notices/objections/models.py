@@ -18,6 +18,7 @@ class ObjectionStatus(StrEnum):
 
 
 class Objection(Model):
+    _no_comments = True  # no source scan at import: see bot/db.py
     id = fields.IntField(primary_key=True)
     # The staff's reference (Y2026000123): in sequence, so it opens nothing by itself; a
     # correction's reason quotes it in public.
@@ -54,6 +55,7 @@ class Objection(Model):
 class ObjectionRate(Model):
     """How many objections one client (a web address or a follower, as a keyed hash) filed
     in its current window: in the database, so every web process counts the same."""
+    _no_comments = True  # no source scan at import: see bot/db.py
 
     key = fields.CharField(max_length=80, primary_key=True)
     window_start = fields.DatetimeField(db_index=True)

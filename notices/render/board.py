@@ -8,26 +8,32 @@ from typing import Any
 
 from notices.files import FileStore
 from notices.kinds.finance import is_finance
-from notices.kinds.general import read_pictures
 from notices.models import Notice, NoticeVersion, VersionStatus
 from notices.render.finance import finance_doc
 from notices.render.general import general_board_doc, is_general
 from notices.render.payout import board_doc
 from notices.render.publication import Publication, publication_of
 from pdf import Style, render_notice
-from pdf.finance import render_finance
-from pdf.general import render_general
 from pdf.notice import STYLE
 
 
 def board_pdf(content: dict[str, Any], pub: Publication, store: FileStore, *,
               draft: bool, style: Style = STYLE, withdrawn: bool = False) -> bytes:
-    """Raises pdf.FontError for a character no font can draw."""
+    """Raises pdf.FontError for a character no font can draw.
+
+    Each kind's renderer is imported when a notice of that kind is drawn: the command line
+    prints one board at a time, and most are payout lists (ReportLab's paragraph engine,
+    which only the general notice needs, costs a tenth of a second to load)."""
     if is_general(content):
+        from notices.kinds.general import read_pictures
+        from pdf.general import render_general
+
         pictures = read_pictures(content, store)
         doc = general_board_doc(content, pub, pictures, draft=draft)
         return render_general(replace(doc, withdrawn=withdrawn), style=style)
     if is_finance(content):
+        from pdf.finance import render_finance
+
         return render_finance(replace(finance_doc(content, pub, draft=draft),
                                       withdrawn=withdrawn), style=style)
     return render_notice(replace(board_doc(content, pub, draft=draft), withdrawn=withdrawn),
