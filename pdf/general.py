@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
 
 from PIL import Image
 from reportlab.lib.utils import ImageReader
@@ -20,8 +19,8 @@ from pdf.blocks import Block, Text, baseline, closing_block, footer, footer_line
 from pdf.blocks import title_block as _title_block
 from pdf.drawing import draw_block, draw_footer, draw_marks, draw_qr, open_canvas
 from pdf.fonts import FontSet, check_renderable, clean_text, load_fonts
+from pdf.general_model import GeneralDoc, Heading, ListBlock, Paragraph, PictureBlock
 from pdf.layout import Style
-from pdf.model import NoticeDoc
 from pdf.notice import STYLE
 from pdf.wrap import wrap
 
@@ -31,61 +30,6 @@ _BODY_SCALE = 14 / 12
 _HEADING_SCALE = {1: 18 / 12, 2: 16 / 12, 3: 14 / 12}
 _PICTURE_DPI = 110          # a small chart is not blown up past this, a big one is shrunk
 _MAX_PICTURE_SHARE = 0.6    # of the page's body height, so a picture never fills a page
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int = 1          # 1–3
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-
-
-@dataclass(frozen=True)
-class ListBlock:
-    items: tuple[str, ...]
-    ordered: bool = False
-
-
-@dataclass(frozen=True)
-class PictureBlock:
-    data: bytes             # PNG or JPEG, already checked by the caller
-    caption: str = ""
-
-
-BodyBlock = Heading | Paragraph | ListBlock | PictureBlock
-
-
-@dataclass(frozen=True)
-class GeneralDoc:
-    title: str
-    issuer: str
-    region_name: str
-    body: tuple[BodyBlock, ...]
-    period_start: date
-    period_end: date
-    supervision_phone: str
-    report_phone: str = "12345"
-    verify_code: str = ""
-    url: str = ""
-    issued_on: date | None = None
-    draft: bool = False
-    correction_of: str = ""
-    correction_reason: str = ""
-    withdrawn: bool = False
-
-    def frame(self) -> NoticeDoc:
-        """The page furniture shared with the payout board, from the same fields."""
-        return NoticeDoc(
-            title=self.title, issuer=self.issuer, region_name=self.region_name, intro="",
-            columns=(), lines=(), total_fen=0, period_start=self.period_start,
-            period_end=self.period_end, supervision_phone=self.supervision_phone,
-            report_phone=self.report_phone, verify_code=self.verify_code, url=self.url,
-            issued_on=self.issued_on, draft=self.draft, correction_of=self.correction_of,
-            correction_reason=self.correction_reason, withdrawn=self.withdrawn)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from notices.fingerprint import format_code
 from notices.kinds.general_markup import body_text
-from pdf.general import BodyBlock, GeneralDoc, Heading, ListBlock, Paragraph, PictureBlock
+from pdf.general_model import BodyBlock, GeneralDoc, Heading, ListBlock, Paragraph, PictureBlock
 
 if TYPE_CHECKING:
     from notices.render.publication import Publication
