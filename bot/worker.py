@@ -42,7 +42,7 @@ from notices.files import FileStore
 from notices.lifecycle.closing import close_expired
 from notices.models import Delivery, DeliveryPurpose, VersionStatus
 from notices.render.images import page_one_png
-from villages.models import ChannelKind, Vetting
+from villages.models import ChannelKind
 
 log = logging.getLogger("cunwu.worker")
 
@@ -148,9 +148,7 @@ class DeliveryWorker:
             # no longer stands (the correction or the withdrawal notice has its own row).
             await outbox.mark_failed(delivery, STALE_PUBLICATION)
             return
-        if not target.active and target.vetting != Vetting.PENDING:
-            # Disabled or rejected after this row was queued. A WeChat group still waiting
-            # for staff to confirm it is inactive too, yet gets the corrections of what it got.
+        if not target.takes_deliveries:  # disabled or rejected after this row was queued
             await outbox.mark_failed(delivery, TARGET_DISABLED)
             return
         try:

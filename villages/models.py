@@ -103,6 +103,13 @@ class ChannelTarget(Model):
                                    db_default=Vetting.CONFIRMED)
     created_at = fields.DatetimeField(auto_now_add=True)
 
+    @property
+    def takes_deliveries(self) -> bool:
+        """Whether rows already queued for it may still go out: not once staff disabled or
+        rejected it. A WeChat group waiting to be confirmed is inactive (it gets no pack of
+        a later notice) yet still gets the corrections of what it got."""
+        return self.active or self.vetting == Vetting.PENDING
+
     class Meta:
         table = "channel_target"
         unique_together = (("region", "kind", "address"),)
