@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from villages.errors import NotFound
 from villages.models import ChannelTarget, Region, Staff
 
 if TYPE_CHECKING:  # annotations only: those tables sit above this one
@@ -174,3 +175,10 @@ class AuditEvent(Model):
 
 async def region_of(notice: Notice) -> Region:
     return await Region.get(id=notice.region_id)
+
+
+async def get_notice(notice_id: int) -> Notice:
+    notice = await Notice.get_or_none(id=notice_id).prefetch_related("region", "author")
+    if notice is None:
+        raise NotFound(f"没有编号为 {notice_id} 的公示")
+    return notice

@@ -12,7 +12,7 @@ from bot.settings import Config
 from notices.clock import today_in_china
 from notices.kinds import general
 from notices.lifecycle import closing, objection_outcomes
-from notices.lifecycle import workflow as lifecycle
+from notices.models import get_notice
 from villages import services as villages
 
 
@@ -28,7 +28,7 @@ async def notice_close_expired(args: argparse.Namespace, config: Config) -> Outc
 async def notice_archive(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config):
         actor = await villages.get_staff(args.actor)
-        notice = await lifecycle.get_notice(args.id)
+        notice = await get_notice(args.id)
         await closing.archive(notice, actor)
     return {"id": notice.id, "state": notice.state.value}, f"公示 {notice.id} 已归档"
 

@@ -30,7 +30,7 @@ from notices.lifecycle import workflow as lifecycle
 from notices.lifecycle.deadlines import import_schedule
 from notices.lifecycle.due import due_items, items_as_dicts
 from notices.lifecycle.general_correction import correct_general
-from notices.models import Delivery, Notice, NoticeState, NoticeVersion
+from notices.models import Delivery, Notice, NoticeState, NoticeVersion, get_notice
 from notices.objections import services as objections
 from notices.objections.reveal import reveal_objection
 from notices.privacy.redaction import mask_personal_numbers
@@ -97,7 +97,7 @@ async def notice_list(args: argparse.Namespace, config: Config) -> Outcome:
 
 async def notice_show(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config):
-        notice = await lifecycle.get_notice(args.id)
+        notice = await get_notice(args.id)
         row = await _notice_row(notice)
         versions = await NoticeVersion.filter(notice=notice).order_by("number")
         row["versions"] = []
@@ -155,7 +155,7 @@ async def notice_transition(args: argparse.Namespace, config: Config) -> Outcome
     async with opened(config) as runtime:
         actor = await villages.get_staff(args.actor)
         if args.id is not None:
-            notices = [await lifecycle.get_notice(args.id)]
+            notices = [await get_notice(args.id)]
         else:
             notices = [n for n in await lifecycle.notices_of_batch(args.batch)
                        if n.state == _FROM_STATE[args.transition]]
@@ -186,7 +186,7 @@ async def notice_correct(args: argparse.Namespace, config: Config) -> Outcome:
         raise InvalidInput("--file 只能更正一份通知公告：请给出公示编号")
     async with opened(config) as runtime:
         actor = await villages.get_staff(args.actor)
-        notices = ([await lifecycle.get_notice(args.id)] if args.id is not None
+        notices = ([await get_notice(args.id)] if args.id is not None
                    else await corrections.stale_notices(args.batch))
         if not notices:
             return [], "没有需要更正的公示：已发布的内容与台账一致"
@@ -203,7 +203,7 @@ async def notice_correct(args: argparse.Namespace, config: Config) -> Outcome:
 async def notice_withdraw(args: argparse.Namespace, config: Config) -> Outcome:
     async with opened(config):
         actor = await villages.get_staff(args.actor)
-        notice = await lifecycle.get_notice(args.id)
+        notice = await get_notice(args.id)
         told = await corrections.withdraw(notice, actor, args.reason)
         row = await _notice_row(notice)
     return row, f"公示 {args.id} 已撤回，将通知 {told} 个群"

@@ -13,8 +13,7 @@ from typing import Any
 from bot.db import database
 from bot.settings import Config
 from notices.files import FileStore
-from notices.models import Notice
-from villages.errors import NotFound
+from notices.models import get_notice
 
 
 async def render(args: argparse.Namespace, config: Config) -> tuple[Any, str, int]:
@@ -41,9 +40,7 @@ async def render(args: argparse.Namespace, config: Config) -> tuple[Any, str, in
         render_batch.usage_error("--program/--year 只用于 --township/--county 批量导出")
     store = FileStore(config.files_dir)
     async with database(config.database_url):
-        notice = await Notice.get_or_none(id=args.notice)
-        if notice is None:
-            raise NotFound(f"没有编号为 {args.notice} 的公示")
+        notice = await get_notice(args.notice)
         if plain:
             from notices.render.board import render_notice_pdf
 

@@ -20,8 +20,8 @@ from notices.delivery.models import BoardPosting
 from notices.files import FileStore
 from notices.fingerprint import format_code
 from notices.images import ImageRules, clean_image
-from notices.models import Notice, NoticeVersion, VersionStatus
-from villages.errors import Conflict, InvalidInput, NotFound
+from notices.models import Notice, NoticeVersion, VersionStatus, get_notice
+from villages.errors import Conflict, InvalidInput
 from villages.models import Region, Role, Staff
 from villages.services import check_in_scope, check_role, get_region
 
@@ -60,9 +60,7 @@ async def record_board_posting(notice_id: int, village_code: str, photo: bytes, 
                                actor: Staff, store: FileStore) -> BoardPosting:
     """The board now holds the notice's current version; the photo proves it."""
     check_role(actor, Role.VILLAGE_CADRE, Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN)
-    notice = await Notice.get_or_none(id=notice_id)
-    if notice is None:
-        raise NotFound(f"没有编号为 {notice_id} 的公示")
+    notice = await get_notice(notice_id)
     region = await _board_region(notice, village_code)
     check_in_scope(actor, region)
     version = await NoticeVersion.get_or_none(notice_id=notice.id, status=VersionStatus.CURRENT)

@@ -63,13 +63,6 @@ class PublishContext:
         return f"{self.public_url}/n/{code}"
 
 
-async def get_notice(notice_id: int) -> Notice:
-    notice = await Notice.get_or_none(id=notice_id).prefetch_related("region", "author")
-    if notice is None:
-        raise NotFound(f"没有编号为 {notice_id} 的公示")
-    return notice
-
-
 _UNPUBLISHED = (NoticeState.DRAFT, NoticeState.IN_REVIEW, NoticeState.APPROVED)
 
 

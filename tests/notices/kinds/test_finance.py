@@ -18,7 +18,15 @@ from notices.ledgers.models import FinancePeriod
 from notices.lifecycle import corrections
 from notices.lifecycle import workflow as lifecycle
 from notices.lifecycle.due import due_items
-from notices.models import AuditEvent, Delivery, Notice, NoticeKind, NoticeState, NoticeVersion
+from notices.models import (
+    AuditEvent,
+    Delivery,
+    Notice,
+    NoticeKind,
+    NoticeState,
+    NoticeVersion,
+    get_notice,
+)
 from notices.public import pages as public
 from notices.public import verification
 from notices.render.publication import publication_of
@@ -124,7 +132,7 @@ async def test_without_the_supervision_sign_off_nothing_is_approved_or_published
     # check runs again at publication.
     await Notice.filter(id=notice.id).update(state=NoticeState.APPROVED,
                                              approved_sha256=notice.draft_sha256)
-    notice = await lifecycle.get_notice(notice.id)
+    notice = await get_notice(notice.id)
     with pytest.raises(FinanceCheckFailed, match="尚未签核"):
         await lifecycle.publish(notice, reviewer, runtime.publish_context())
     assert await NoticeVersion.filter(notice_id=notice.id).count() == 0
@@ -221,7 +229,7 @@ async def test_the_author_cannot_approve_a_finance_disclosure(runtime):
     await lifecycle.submit(notice, clerk)
     clerk_reviewer = await create_staff("clerk2", Role.TOWNSHIP_REVIEWER, TOWNSHIP)
     await Notice.filter(id=notice.id).update(author_id=clerk_reviewer.id)
-    notice = await lifecycle.get_notice(notice.id)
+    notice = await get_notice(notice.id)
     with pytest.raises(Exception, match="起草人"):
         await lifecycle.approve(notice, clerk_reviewer)
 
@@ -251,4 +259,4 @@ async def test_a_signed_period_that_still_matches_has_nothing_to_correct(runtime
     await lifecycle.publish(notice, reviewer, runtime.publish_context())
     with pytest.raises(Conflict, match=r"没有需要更正的内容.*cunwu finance reopen"):
         await corrections.correct(notice, clerk, "摘要写错")
-    assert (await lifecycle.get_notice(notice.id)).state == NoticeState.PUBLISHED
+    assert (await get_notice(notice.id)).state == NoticeState.PUBLISHED

@@ -21,6 +21,7 @@ from notices.models import (
     NoticeState,
     NoticeVersion,
     VersionStatus,
+    get_notice,
 )
 from notices.public import pages as public
 from notices.public import verification
@@ -130,7 +131,7 @@ async def test_correcting_an_unchanged_notice_is_refused(runtime):
     clerk, *_, donghu = await _published(runtime)
     with pytest.raises(Conflict, match="一致"):
         await corrections.correct(donghu, clerk, "想改一改")
-    assert (await lifecycle.get_notice(donghu.id)).state == NoticeState.PUBLISHED
+    assert (await get_notice(donghu.id)).state == NoticeState.PUBLISHED
 
 
 async def test_an_amendment_must_keep_quantity_times_standard_equal_to_the_amount(runtime):

@@ -18,7 +18,14 @@ from notices.ledgers.finance.services import import_finance, sign_off
 from notices.ledgers.models import FinancePeriod
 from notices.lifecycle import corrections
 from notices.lifecycle import workflow as lifecycle
-from notices.models import AuditEvent, Delivery, NoticeState, NoticeVersion, VersionStatus
+from notices.models import (
+    AuditEvent,
+    Delivery,
+    NoticeState,
+    NoticeVersion,
+    VersionStatus,
+    get_notice,
+)
 from notices.public import verification
 from tests.builders import COUNTY, VILLAGE_A, create_staff
 from tests.conftest import deliver_all
@@ -100,10 +107,10 @@ async def test_a_mis_booked_entry_is_corrected_everywhere_the_disclosure_went(
     await sign_off(VILLAGE_A, "2026-10", supervisor, "经重新审核，电费凭证已核对，同意公开")
 
     # The worker may have closed the 公示期 meanwhile (it ended 11-11): either is corrected.
-    notice = await lifecycle.get_notice(notice.id)
+    notice = await get_notice(notice.id)
     assert notice.state in (NoticeState.PUBLISHED, NoticeState.CLOSED)
     await corrections.correct(notice, clerk, REASON)
-    draft = await lifecycle.get_notice(notice.id)
+    draft = await get_notice(notice.id)
     assert draft.state == NoticeState.DRAFT and draft.correction_reason == REASON
     assert draft.draft_content["balance"]["closing_fen"] == 5742460
     # Until the correction is published, v1 stays current (and stale in the matrix).
